@@ -1,0 +1,100 @@
+"""The kata catalogue, read from ``katas.toml`` (no torch import here)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CATALOG_FILE = "katas.toml"
+DEFAULT_TIMEOUT = 5.0
+
+
+class CatalogError(Exception):
+    """The catalogue is missing, malformed, or an id does not name a kata."""
+
+
+@dataclass(frozen=True)
+class Kata:
+    id: str
+    name: str
+    title: str
+    module: str
+    tests: str
+    section: str
+    hints: tuple[str, ...]
+    timeout: float = DEFAULT_TIMEOUT
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+    def module_file(self, tree: str = "src") -> str:
+        """Path of the kata's module inside ``tree``, relative to the repo root."""
+        return f"{tree}/{self.module}.py"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    katas: tuple[Kata, ...]
+
+    def find(self, key: str) -> Kata:
+        """The kata named by ``key``: its number (``3``, ``03``) or its name."""
+        key = key.strip()
+        for kata in self.katas:
+            if key == kata.name or (key.isdigit() and int(key) == int(kata.id)):
+                return kata
+        choices = ", ".join(k.label for k in self.katas)
+        raise CatalogError(f"no kata {key!r}; choose one of: {choices}")
+
+    def by_test_file(self, relpath: str) -> Kata | None:
+        for kata in self.katas:
+            if kata.tests == relpath:
+                return kata
+        return None
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``katas.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CATALOG_FILE).is_file():
+            return folder
+    return None
+
+
+def load(root: Path) -> Catalog:
+    """Read and validate ``root/katas.toml``."""
+    path = root / CATALOG_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogError(f"{path} not found: run this inside a torch-katas checkout") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    katas = []
+    for n, entry in enumerate(data.get("kata", []), start=1):
+        try:
+            katas.append(
+                Kata(
+                    id=str(entry["id"]),
+                    name=entry["name"],
+                    title=entry["title"],
+                    module=entry["module"],
+                    tests=entry["tests"],
+                    section=entry["section"],
+                    hints=tuple(entry.get("hints", ())),
+                    timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
+                )
+            )
+        except KeyError as exc:
+            raise CatalogError(f"{path}: kata #{n} lacks the key {exc.args[0]!r}") from None
+    if not katas:
+        raise CatalogError(f"{path} lists no [[kata]] entries")
+    return Catalog(root=root, katas=tuple(katas))

@@ -1,0 +1,91 @@
+"""Short, learner-facing accounts of what went wrong in learner code."""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class _Crash:
+    path: str
+    lineno: int | None
+    message: str
+
+
+@dataclass
+class ShortRepr:
+    """A report body of a few lines, used in place of a traceback."""
+
+    text: str
+    reprcrash: _Crash = field(default=None)  # type: ignore[assignment]
+
+    def toterminal(self, tw) -> None:  # noqa: ANN001 (pytest's TerminalWriter)
+        for line in self.text.splitlines():
+            tw.line(line, red=line is self.text.splitlines()[0])
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def short(text: str, path: str = "", lineno: int | None = None) -> ShortRepr:
+    first = text.splitlines()[0] if text else ""
+    return ShortRepr(text, _Crash(path, lineno, first))
+
+
+def _rel(path: str | Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:  # noqa: ANN001
+    """The innermost frame of ``tb`` that runs a file under ``impl``."""
+    impl = impl.resolve()
+    found = None
+    for frame in traceback.extract_tb(tb):
+        try:
+            Path(frame.filename).resolve().relative_to(impl)
+        except ValueError:
+            continue
+        found = frame
+    return found
+
+
+def not_started(exc: BaseException, impl: Path, root: Path) -> str | None:
+    """``not started: implement `fn` in src/x.py`` when a stub raised ``exc``."""
+    if not isinstance(exc, NotImplementedError):
+        return None
+    frame = learner_frame(exc.__traceback__, impl)
+    if frame is None:
+        return None
+    return f"not started: implement `{frame.name}` in {_rel(frame.filename, root)}"
+
+
+def timed_out(exc: BaseException, impl: Path, root: Path) -> str:
+    frame = learner_frame(exc.__traceback__, impl)
+    where = f" in `{frame.name}` ({_rel(frame.filename, root)}:{frame.lineno})" if frame else ""
+    return f"{exc}{where}: is there a loop that never ends?"
+
+
+def import_error(exc: BaseException, impl: Path, root: Path, module: str) -> str:
+    """A few lines naming the learner's file and line that stop ``module`` importing."""
+    head = f"{_rel(impl / f'{module}.py', root)} could not be imported"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        lines = [head, f"{_rel(exc.filename, root)}:{exc.lineno}: {type(exc).__name__}: {exc.msg}"]
+        if exc.text:
+            code = exc.text.rstrip("\n")
+            lines.append(f"    {code.strip()}")
+            if exc.offset:
+                indent = len(code) - len(code.lstrip())
+                lines.append("    " + " " * max(exc.offset - 1 - indent, 0) + "^")
+        return "\n".join(lines)
+    frame = learner_frame(exc.__traceback__, impl)
+    what = f"{type(exc).__name__}: {exc}"
+    if frame is None:
+        return f"{head}\n{what}"
+    code = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+    return f"{head}\n{_rel(frame.filename, root)}:{frame.lineno}: {what}\n    {code}"

@@ -1,0 +1,44 @@
+"""Kata 02: the NumPy bridge.
+
+Tensors and NumPy arrays convert into each other cheaply because the two
+can share one block of memory. Learn which conversions share and which copy,
+then use the bridge for the chapter's Exercise 2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def to_tensor_shared(array: np.ndarray) -> torch.Tensor:
+    """Return a tensor that shares memory with ``array``.
+
+    Writing to the array must show up in the tensor, and the other way round.
+    The dtype carries over (an int64 array gives an int64 tensor).
+    """
+    raise NotImplementedError("kata 02: implement to_tensor_shared() in src/numpy_bridge.py")
+
+
+def to_numpy_shared(tensor: torch.Tensor) -> np.ndarray:
+    """Return a NumPy array that shares memory with the CPU tensor ``tensor``."""
+    raise NotImplementedError("kata 02: implement to_numpy_shared() in src/numpy_bridge.py")
+
+
+def to_tensor_copy(array: np.ndarray) -> torch.Tensor:
+    """Return a tensor with the values and dtype of ``array`` that does NOT share its memory."""
+    raise NotImplementedError("kata 02: implement to_tensor_copy() in src/numpy_bridge.py")
+
+
+def to_numpy_copy(tensor: torch.Tensor) -> np.ndarray:
+    """Return a NumPy array with the values of ``tensor`` that does NOT share its memory."""
+    raise NotImplementedError("kata 02: implement to_numpy_copy() in src/numpy_bridge.py")
+
+
+def double_via_torch(array: np.ndarray) -> np.ndarray:
+    """Exercise 2: double every element of ``array`` with PyTorch; return a NumPy array.
+
+    Convert to a tensor, multiply by 2, convert back. The result keeps the
+    input's shape and dtype, and ``array`` itself must be left unchanged.
+    """
+    raise NotImplementedError("kata 02: implement double_via_torch() in src/numpy_bridge.py")

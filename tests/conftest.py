@@ -1,0 +1,47 @@
+"""Fixtures for the tooling tests: throwaway copies of this repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ["katas", "src", "solutions", "mistakes", "alternatives", "katas.toml", "conftest.py",
+          "pytest.ini"]
+
+
+@pytest.fixture
+def kata_repo(tmp_path: Path) -> Path:
+    """A copy of the kata parts of this repository (katas, trees, catalogue, config)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, repo / name)
+    return repo
+
+
+def run(cmd: list[str], cwd: Path, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+    """Run ``cmd`` in ``cwd`` with this interpreter's environment; output as text."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **kw.pop("env", {})}
+    return subprocess.run(
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, **kw
+    )
+
+
+@pytest.fixture
+def run_pytest(kata_repo: Path):
+    """Run pytest in the copied repo as a subprocess: ``run_pytest("--solutions", "-q")``."""
+
+    def _run(*args: str, cwd: Path | None = None, timeout: float = 120):
+        return run([sys.executable, "-m", "pytest", *args], cwd or kata_repo, timeout)
+
+    return _run
