@@ -1,10 +1,25 @@
-"""Assertions for katas that explain a mismatch in tensor terms."""
+"""Assertions for katas that explain a mismatch in tensor terms.
+
+The comparison follows ``torch.testing.assert_close`` (same default
+tolerances per dtype) without importing it: that import pulls in large parts
+of torch (sympy among them) and costs about half a second in every run.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import torch
+
+# (rtol, atol) by dtype, as torch.testing.assert_close uses them
+TOLERANCES = {
+    torch.float16: (1e-3, 1e-5),
+    torch.bfloat16: (1.6e-2, 1e-5),
+    torch.float32: (1.3e-6, 1e-5),
+    torch.float64: (1e-7, 1e-7),
+    torch.complex64: (1.3e-6, 1e-5),
+    torch.complex128: (1e-7, 1e-7),
+}
 
 
 def describe(value: Any) -> str:
@@ -13,8 +28,7 @@ def describe(value: Any) -> str:
         if value.device.type == "meta":
             values = "(meta: no values)"
         else:
-            values = torch.Tensor.__repr__(value.detach().cpu()).replace("\n", " ")
-            values = " ".join(values.split())
+            values = " ".join(repr(value.detach().cpu()).split())
             if len(values) > 160:
                 values = values[:157] + "..."
         return (
@@ -36,28 +50,45 @@ def assert_tensor(
 ) -> None:
     """Fail with a readable message unless ``actual`` is a tensor close to ``expected``.
 
-    ``what`` names the value under test, e.g. ``"from_list([1, 2, 3])"``.
+    ``what`` names the value under test, e.g. ``"from_list([1, 2, 3])"``. Floats
+    are compared with ``|actual - expected| <= atol + rtol * |expected|``.
     """
     if not isinstance(actual, torch.Tensor):
         raise AssertionError(f"{what} should return a torch.Tensor, got {describe(actual)}")
-    if (rtol is None) != (atol is None):
-        rtol, atol = rtol or 0.0, atol or 0.0
 
-    def message(detail: str) -> str:
-        return (
-            f"{what} is not what was expected.\n"
-            f"  expected: {describe(expected)}\n"
-            f"  got:      {describe(actual)}\n"
-            f"{detail}"
+    def fail(detail: str) -> None:
+        raise AssertionError(
+            f"{what}: {detail}\n  expected: {describe(expected)}\n  got:      {describe(actual)}"
         )
 
-    torch.testing.assert_close(
-        actual,
-        expected,
-        rtol=rtol,
-        atol=atol,
-        check_dtype=check_dtype,
-        check_device=check_device,
-        equal_nan=True,
-        msg=message,
-    )
+    if actual.shape != expected.shape:
+        fail(f"shape {tuple(actual.shape)} should be {tuple(expected.shape)}")
+    if check_dtype and actual.dtype != expected.dtype:
+        fail(f"dtype {actual.dtype} should be {expected.dtype}")
+    if check_device and actual.device != expected.device:
+        fail(f"device {actual.device} should be {expected.device}")
+    if "meta" in (actual.device.type, expected.device.type):
+        return
+    got = actual.detach().to(expected.device)
+    want = expected.detach()
+    if got.dtype != want.dtype:
+        common = torch.promote_types(got.dtype, want.dtype)
+        got, want = got.to(common), want.to(common)
+    if got.is_floating_point() or got.is_complex():
+        default_rtol, default_atol = TOLERANCES.get(got.dtype, (0.0, 0.0))
+        rtol = default_rtol if rtol is None else rtol
+        atol = default_atol if atol is None else atol
+        close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        close = got == want
+    if bool(close.all()):
+        return
+    bad = int((~close).sum())
+    if got.is_floating_point() or got.is_complex():
+        diff = (got - want).abs().nan_to_num(float("inf")).flatten()
+        worst = int(diff.argmax())
+        fail(
+            f"{bad} of {close.numel()} values differ (largest difference "
+            f"{diff[worst].item():.6g} at flat index {worst}; rtol={rtol:g}, atol={atol:g})"
+        )
+    fail(f"{bad} of {close.numel()} values differ")

@@ -31,7 +31,10 @@ def test_cuda_available_on_this_machine():
 
 
 @pytest.mark.parametrize("built_with", ["11.8", "12.1", None])
-def test_cuda_version_is_the_build_version(monkeypatch, built_with):
+@pytest.mark.parametrize("gpu_present", [True, False], ids=["gpu", "no-gpu"])
+def test_cuda_version_is_the_build_version(monkeypatch, built_with, gpu_present):
+    # The build's CUDA version is known whether or not a GPU is plugged in.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: gpu_present)
     monkeypatch.setattr(torch.version, "cuda", built_with)
     assert environment.cuda_version() == built_with
 

@@ -1,0 +1,193 @@
+"""``kata status`` and ``kata list``: progress read from ``.kata/results.json``.
+
+Reading results needs no torch: the pytest plugin saves them after every run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from katakit import results
+from katakit.catalog import Catalog, Kata
+from katakit.console import KataError, marks
+
+STATE_WORDS = {"done": "done", "in_progress": "in progress", "not_started": "not started"}
+_SUMMARY = re.compile(
+    r"\b(passed|failed|errors?|skipped|xfailed|deselected|no tests ran)\b.* in [\d.]+s"
+)
+
+
+def rows(catalog: Catalog, saved: dict[str, results.KataResult]) -> list[dict]:
+    """One dict per kata in the shape of ``kata status --json``."""
+    out = []
+    for kata in catalog.katas:
+        res = saved.get(kata.id)
+        out.append(
+            {
+                "id": kata.id,
+                "name": kata.name,
+                "module": kata.module_file(),
+                "state": res.state if res else "not_started",
+                "passed": res.passed if res else 0,
+                "total": res.total if res else 0,
+            }
+        )
+    return out
+
+
+def run_katas(root: Path) -> None:
+    """Run every kata once (``python -m pytest -q``) and print pytest's one-line summary.
+
+    The full failures are what ``pytest``/``ptw`` are for; here the table that
+    follows is the point, so only the summary line is shown (or pytest's own
+    output when it could not run the katas at all).
+    """
+    print("Running the katas (python -m pytest -q) ...", flush=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    output = proc.stdout + proc.stderr
+    if proc.returncode not in (0, 1):
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        print(tail, file=sys.stderr)
+        raise KataError(
+            f"pytest could not run the katas (exit status {proc.returncode}, output above): "
+            "fix that, then `kata status --run` again"
+        )
+    summary = next(
+        (line.strip("= ") for line in reversed(output.splitlines()) if _SUMMARY.search(line)),
+        "done",
+    )
+    print(f"pytest: {summary}\n")
+
+
+def _age(root: Path) -> str:
+    try:
+        seconds = time.time() - results.path(root).stat().st_mtime
+    except OSError:
+        return ""
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"last run {n} {unit}{'s' if n > 1 else ''} ago"
+    return "last run just now"
+
+
+def _bar(done: int, total: int, m: dict[str, str], width: int = 24) -> str:
+    filled = round(width * done / total) if total else 0
+    return m["fill"] * filled + m["empty"] * (width - filled)
+
+
+def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = False) -> int:
+    """Print the progress table (or one JSON object) and the next step."""
+    if run:
+        if as_json:
+            # keep stdout one JSON object: the run's own lines go to stderr
+            stdout, sys.stdout = sys.stdout, sys.stderr
+            try:
+                run_katas(root)
+            finally:
+                sys.stdout = stdout
+        else:
+            run_katas(root)
+    saved = results.load(root)
+    upcoming = results.next_kata(catalog, saved)
+    if as_json:
+        payload = {"katas": rows(catalog, saved), "next": upcoming.id if upcoming else None}
+        print(json.dumps(payload, indent=1))
+        return 0
+
+    m = marks()
+    stale = {k.id for k in results.stale(root, catalog, saved)}
+    done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
+    age = _age(root) if saved else "no results yet"
+    print(
+        f"torch-katas  {_bar(done, len(catalog.katas), m)}  "
+        f"{done}/{len(catalog.katas)} katas complete  ({age})"
+    )
+    for kata in catalog.katas:
+        res = saved.get(kata.id)
+        if res is None:
+            line = f"  {m['not_started']} {kata.id} {kata.name:<18} {'-':>6}  not run yet"
+        else:
+            count = f"{res.passed}/{res.total}" if res.total else "-"
+            word = STATE_WORDS[res.state]
+            line = f"  {m[res.state]} {kata.id} {kata.name:<18} {count:>6}  {word}"
+            if res.error:
+                line += f" ({res.error})"
+        if kata.id in stale:
+            line += f"  * {kata.module_file()} changed since"
+        if upcoming is not None and kata.id == upcoming.id:
+            line += "   <- you are here"
+        print(line)
+    print()
+    print(_next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale]))
+    return 0
+
+
+def _next_step(
+    catalog: Catalog,
+    saved: dict[str, results.KataResult],
+    upcoming: Kata | None,
+    stale: list[Kata],
+) -> str:
+    if not saved:
+        first = catalog.katas[0]
+        return (
+            f"No results yet. Start with kata {first.id} ({first.title}): keep `ptw` running "
+            f"in a second terminal, or run `kata status --run`."
+        )
+    lines = []
+    if stale:
+        files = ", ".join(k.module_file() for k in stale)
+        lines.append(
+            f"* These results are stale: {files} changed since the last run. "
+            "`kata status --run` brings them up to date."
+        )
+    if upcoming is None:
+        lines.append("Every kata is complete. Well done! Compare notes: `kata solution ID`.")
+    else:
+        lines.append(
+            f"Next: kata {upcoming.id} ({upcoming.title}): edit {upcoming.module_file()} until "
+            f"{upcoming.tests} passes. Stuck? `kata hint {upcoming.id}`."
+        )
+    return "\n".join(lines)
+
+
+def listing(root: Path, catalog: Catalog) -> int:
+    """Print every kata with its title, chapter section and state."""
+    saved = results.load(root)
+    upcoming = results.next_kata(catalog, saved)
+    m = marks()
+    name_w = max(len(k.name) for k in catalog.katas)
+    title_w = max(len(k.title) for k in catalog.katas)
+    print(f"    id {'name':<{name_w}}  {'title':<{title_w}}  {'state':<17} chapter section")
+    for kata in catalog.katas:
+        res = saved.get(kata.id)
+        state = res.state if res else "not_started"
+        word = STATE_WORDS[state] if res else "not run yet"
+        if res and res.total and state != "done":
+            word += f" {res.passed}/{res.total}"
+        if not (root / kata.tests).is_file():
+            word = "coming soon"
+        print(
+            f"  {m[state]} {kata.id} {kata.name:<{name_w}}  {kata.title:<{title_w}}  "
+            f"{word:<17} {kata.section}"
+        )
+    print()
+    if upcoming is None:
+        print("Every kata is complete. `kata solution ID` shows a reference solution.")
+    else:
+        print(
+            f"Next: kata {upcoming.id} ({upcoming.title}) in {upcoming.module_file()}. "
+            "Any id or name above works with `kata hint`, `kata reset`, `kata shell`."
+        )
+    return 0

@@ -1,0 +1,61 @@
+"""``kata reset``: put a kata's starting stub back, and ``--undo`` it; no work is ever lost.
+
+Before anything overwrites a learner file it is copied to ``.kata/backups``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from katakit import backup
+from katakit.catalog import Kata
+from katakit.console import KataError, confirm, need_file, rel
+from katakit.stubs import stub_for
+
+
+def reset(root: Path, kata: Kata, *, yes: bool = False) -> int:
+    """Back up ``src/<module>.py`` and replace it with the kata's stub."""
+    need_file(root, kata, "solutions", "its stub is made from a solution not written yet")
+    relpath = kata.module_file()
+    target = root / relpath
+    stub = stub_for(root, kata)
+    if target.is_file() and target.read_text(encoding="utf-8") == stub:
+        print(f"{relpath} is already the fresh stub of kata {kata.id}: nothing to reset.")
+        print(f"Next: edit {relpath} and save; `kata hint {kata.id}` if you are stuck.")
+        return 0
+    if target.is_file():
+        confirm(
+            f"Replace your {relpath} with the starting stub? (Your version is backed up first.)",
+            yes=yes,
+            refusal=f"not resetting {relpath} without a confirmation: "
+            f"no terminal to ask in, so add --yes (`kata reset {kata.id} --yes`)",
+        )
+    saved = backup.backup(root, relpath)
+    target.write_text(stub, encoding="utf-8")
+    if saved is not None:
+        print(f"Your {relpath} is saved as {rel(saved, root)}")
+    print(f"{relpath} is back to the starting stub of kata {kata.id} ({kata.title}).")
+    print(
+        f"Next: edit {relpath} and save; `kata reset --undo {kata.id}` brings your version back."
+    )
+    return 0
+
+
+def undo(root: Path, kata: Kata) -> int:
+    """Bring the newest backup of ``src/<module>.py`` back, backing up the current file first."""
+    relpath = kata.module_file()
+    newest = backup.latest(root, relpath)
+    if newest is None:
+        raise KataError(f"no backup of {relpath} in {backup.BACKUP_DIR}: nothing to undo")
+    target = root / relpath
+    current = backup.backup(root, relpath)
+    # write (not copy2): the file gets a fresh mtime, so saved results count as stale
+    target.write_bytes(newest.read_bytes())
+    print(f"{relpath} is restored from {rel(newest, root)}")
+    if current is not None:
+        print(f"The file it replaced is saved as {rel(current, root)}")
+    print(
+        f"Next: carry on in {relpath}; `kata reset --undo {kata.id}` again swaps back, "
+        "`kata status --run` rechecks it."
+    )
+    return 0

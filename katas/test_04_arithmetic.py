@@ -1,0 +1,222 @@
+"""Kata 04: arithmetic and in-place operations. Edit src/arithmetic.py until these pass.
+
+Several tests take a view of a tensor *before* calling your function and look
+at it afterwards: a view shares memory with its base, so it shows whether
+your function changed the memory itself or only made a new tensor.
+"""
+
+import pytest
+import torch
+
+from katakit.testing import assert_tensor
+from learner import arithmetic
+
+
+def _int_pair(shape):
+    x = torch.randint(-20, 20, shape)
+    magnitude = torch.randint(1, 10, shape)
+    sign = torch.where(torch.rand(shape) < 0.5, -1, 1)
+    return x, magnitude * sign  # y has no zeros, so x / y is always defined
+
+
+def _float_pair(shape):
+    return torch.randn(shape), torch.randn(shape) + 3.0
+
+
+PAIRS = {
+    "chapter": lambda: (torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
+    "int-5": lambda: _int_pair((5,)),
+    "int-3x4": lambda: _int_pair((3, 4)),
+    "int-2x3x2": lambda: _int_pair((2, 3, 2)),
+    "float-4x2": lambda: _float_pair((4, 2)),
+}
+
+
+@pytest.fixture(params=list(PAIRS), ids=list(PAIRS))
+def pair(request):
+    return PAIRS[request.param]()
+
+
+# -- element-wise operators ----------------------------------------------------
+
+
+def test_elementwise_on_the_chapter_example():
+    x, y = torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])
+    result = arithmetic.elementwise(x, y)
+    assert isinstance(result, tuple) and len(result) == 4, (
+        f"elementwise should return a tuple of four tensors, got {result!r}"
+    )
+    total, difference, product, quotient = result
+    assert_tensor(total, torch.tensor([5, 7, 9]), what="sum of [1, 2, 3] and [4, 5, 6]")
+    assert_tensor(difference, torch.tensor([-3, -3, -3]), what="[1, 2, 3] - [4, 5, 6]")
+    assert_tensor(product, torch.tensor([4, 10, 18]), what="[1, 2, 3] * [4, 5, 6]")
+    assert_tensor(
+        quotient, torch.tensor([0.25, 0.4, 0.5]), what="[1, 2, 3] / [4, 5, 6] (true division)"
+    )
+
+
+def test_elementwise_matches_the_function_forms(pair):
+    x, y = pair
+    x_before, y_before = x.clone(), y.clone()
+    total, difference, product, quotient = arithmetic.elementwise(x, y)
+    assert_tensor(total, torch.add(x_before, y_before), what="sum (torch.add)")
+    assert_tensor(difference, torch.sub(x_before, y_before), what="difference (torch.sub)")
+    assert_tensor(product, torch.mul(x_before, y_before), what="product (torch.mul)")
+    assert_tensor(quotient, torch.div(x_before, y_before), what="quotient (torch.div)")
+    assert_tensor(x, x_before, what="x after elementwise(x, y) (it must not change)")
+    assert_tensor(y, y_before, what="y after elementwise(x, y) (it must not change)")
+
+
+def test_dividing_integers_gives_floats(pair):
+    x, y = pair
+    quotient = arithmetic.elementwise(x, y)[3]
+    assert quotient.is_floating_point(), (
+        f"x / y is true division: for {x.dtype} inputs it gives floats, got {quotient.dtype}"
+    )
+    expected = x.double() / y.double()
+    assert_tensor(
+        quotient.double(), expected, what="quotient (compared in float64)", rtol=1e-6, atol=1e-6
+    )
+
+
+# -- the function form: torch.add with alpha -----------------------------------
+
+
+@pytest.mark.parametrize("alpha", [2, -0.5, 0, 1.5, 10])
+def test_add_scaled_floats(alpha):
+    x, y = torch.randn(3, 4), torch.randn(3, 4)
+    expected = x + alpha * y
+    assert_tensor(
+        arithmetic.add_scaled(x, y, alpha), expected, what=f"add_scaled(x, y, alpha={alpha})",
+        rtol=1e-5, atol=1e-5,
+    )
+
+
+@pytest.mark.parametrize("alpha", [3, -1, 0])
+def test_add_scaled_integers(alpha):
+    x, y = _int_pair((6,))
+    expected = torch.tensor([a + alpha * b for a, b in zip(x.tolist(), y.tolist(), strict=True)])
+    assert_tensor(
+        arithmetic.add_scaled(x, y, alpha), expected, what=f"add_scaled(x, y, alpha={alpha})"
+    )
+
+
+def test_add_scaled_leaves_inputs_alone():
+    x, y = torch.randn(5), torch.randn(5)
+    x_before, y_before = x.clone(), y.clone()
+    arithmetic.add_scaled(x, y, 2.0)
+    assert_tensor(x, x_before, what="x after add_scaled (it must not change)")
+    assert_tensor(y, y_before, what="y after add_scaled (it must not change)")
+
+
+# -- in place versus out of place ----------------------------------------------
+
+
+def test_add_in_place_on_the_chapter_example():
+    x, y = torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])
+    arithmetic.add_in_place(x, y)
+    assert_tensor(x, torch.tensor([5, 7, 9]), what="x after add_in_place(x, y)")
+
+
+def test_add_in_place_changes_x(pair):
+    x, y = pair
+    expected, y_before = x + y, y.clone()
+    result = arithmetic.add_in_place(x, y)
+    assert_tensor(
+        x, expected,
+        what="x after add_in_place(x, y) (x itself must now hold the sum)",
+    )
+    assert result is x, (
+        "add_in_place should return x itself, the tensor it changed, "
+        f"not {'None' if result is None else 'a different tensor'}"
+    )
+    assert_tensor(y, y_before, what="y after add_in_place(x, y) (it must not change)")
+
+
+def test_add_in_place_reuses_the_same_memory(pair):
+    x, y = pair
+    address = x.data_ptr()
+    alias = x.view(-1)  # shares x's memory
+    expected = (x + y).view(-1)
+    arithmetic.add_in_place(x, y)
+    assert x.data_ptr() == address, (
+        "x now points at different memory: the sum went into a new block "
+        "instead of being written into x's own"
+    )
+    assert_tensor(
+        alias, expected,
+        what="a view of x taken before add_in_place (it shares x's memory, so it sees the sum)",
+    )
+
+
+def test_add_out_of_place(pair):
+    x, y = pair
+    x_before, y_before = x.clone(), y.clone()
+    alias = x.view(-1)
+    result = arithmetic.add_out_of_place(x, y)
+    assert_tensor(result, x_before + y_before, what="add_out_of_place(x, y)")
+    assert_tensor(x, x_before, what="x after add_out_of_place(x, y) (it must not change)")
+    assert_tensor(y, y_before, what="y after add_out_of_place(x, y) (it must not change)")
+    assert_tensor(alias, x_before.view(-1), what="a view of x taken before add_out_of_place")
+    assert result.data_ptr() not in (x.data_ptr(), y.data_ptr()), (
+        "the result shares memory with an input: it should be a new tensor"
+    )
+
+
+# -- views follow their base ---------------------------------------------------
+
+MATRICES = [(3, 4, 0), (3, 4, 2), (5, 2, -1), (4, 6, 1)]
+
+
+@pytest.mark.parametrize(("rows", "cols", "i"), MATRICES)
+def test_row_view_values(rows, cols, i):
+    matrix = torch.randn(rows, cols)
+    assert_tensor(
+        arithmetic.row_view(matrix, i), matrix.clone()[i], what=f"row_view(<{rows}x{cols}>, {i})"
+    )
+
+
+@pytest.mark.parametrize(("rows", "cols", "i"), MATRICES)
+def test_row_view_follows_in_place_changes_of_its_base(rows, cols, i):
+    matrix = torch.randn(rows, cols)
+    row = arithmetic.row_view(matrix, i)
+    matrix.mul_(2).add_(10)
+    assert_tensor(
+        row, matrix.clone()[i],
+        what=f"row {i} after matrix.mul_(2).add_(10) (a view sees its base change in place)",
+    )
+
+
+@pytest.mark.parametrize(("rows", "cols", "i"), MATRICES)
+def test_row_view_writes_reach_the_base(rows, cols, i):
+    matrix = torch.randn(rows, cols)
+    row = arithmetic.row_view(matrix, i)
+    row[0] = 99.0
+    assert matrix[i, 0].item() == 99.0, (
+        f"after row[0] = 99 the matrix still has {matrix[i, 0].item():.4f} at [{i}, 0]: "
+        "the row is a copy, not a view"
+    )
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (3, 1, 2)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int64])
+def test_frozen_copy_keeps_the_old_values(shape, dtype):
+    t = torch.randint(-9, 9, shape).to(dtype)
+    before = t.clone()
+    copy = arithmetic.frozen_copy(t)
+    assert_tensor(copy, before, what="frozen_copy(t)")
+    t.add_(5)
+    t.mul_(3)
+    assert_tensor(
+        copy, before,
+        what="frozen_copy(t) after t.add_(5) and t.mul_(3) (a copy must not follow t)",
+    )
+
+
+def test_frozen_copy_writes_do_not_reach_the_original():
+    t = torch.randn(3, 3)
+    before = t.clone()
+    copy = arithmetic.frozen_copy(t)
+    copy.zero_()
+    assert_tensor(t, before, what="t after frozen_copy(t).zero_() (t must not change)")
+    assert copy.data_ptr() != t.data_ptr(), "the copy shares t's memory"
