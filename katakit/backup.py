@@ -23,12 +23,14 @@ def backup(root: Path, relpath: str) -> Path | None:
     while target.exists():
         n += 1
         target = folder / f"{stamp}-{n}--{name}"
-    shutil.copy2(source, target)
+    shutil.copyfile(source, target)  # the backup's mtime is when it was taken
     return target
 
 
 def latest(root: Path, relpath: str) -> Path | None:
     """The newest backup of ``relpath``, if any."""
     name = relpath.replace("/", "__")
-    found = sorted((root / BACKUP_DIR).glob(f"*--{name}"), key=lambda p: p.stat().st_mtime)
+    found = sorted(
+        (root / BACKUP_DIR).glob(f"*--{name}"), key=lambda p: (p.stat().st_mtime_ns, p.name)
+    )
     return found[-1] if found else None

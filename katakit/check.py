@@ -14,7 +14,6 @@ import argparse
 import gc
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,7 +55,11 @@ def variants(root: Path, folder: str, kata: Kata) -> list[Variant]:
     for path in sorted((root / folder / kata.module).glob("*.py")):
         text = path.read_text(encoding="utf-8")
         doc = text.strip().split('"""')
-        why = doc[1].strip().splitlines()[0] if len(doc) > 2 and text.lstrip().startswith('"""') else ""
+        why = (
+            doc[1].strip().splitlines()[0]
+            if len(doc) > 2 and text.lstrip().startswith('"""')
+            else ""
+        )
         found.append(Variant(path.stem, why, path))
     return found
 
@@ -97,8 +100,14 @@ class _Collector:
 def _pytest_args(tree: Path, files: list[str]) -> list[str]:
     return [
         *files,
-        "--impl", str(tree),
-        "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:randomly",
+        "--impl",
+        str(tree),
+        "-q",
+        "--no-header",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
         "--no-focus",
     ]
 
@@ -154,7 +163,10 @@ def _run_subprocess(root: Path, tree: Path, files: list[str], work: Path) -> Out
         try:
             proc = subprocess.run(
                 [sys.executable, "-c", code, str(root), str(tree), str(out), *files],
-                cwd=root, stdout=sink, stderr=subprocess.STDOUT, timeout=RUN_TIMEOUT,
+                cwd=root,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                timeout=RUN_TIMEOUT,
             )
             status = proc.returncode
         except subprocess.TimeoutExpired:
@@ -260,9 +272,10 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
         }
         for kata in runnable:
             shipped = root / kata.module_file()
-            if not shipped.is_file() or shipped.read_text(encoding="utf-8") != stubs[
-                f"{kata.module}.py"
-            ]:
+            if (
+                not shipped.is_file()
+                or shipped.read_text(encoding="utf-8") != stubs[f"{kata.module}.py"]
+            ):
                 reports[kata.id].problems.append(
                     f"{kata.module_file()} differs from the stub made from "
                     f"{kata.module_file('solutions')} (edited by accident? "
@@ -322,9 +335,7 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
                 reports[kata.id].alternatives.append((variant, passes))
                 if not passes:
                     names = ", ".join(outcome.failing.get(kata.tests, [])[:3])
-                    reports[kata.id].problems.append(
-                        f"alternative {variant.name} fails: {names}"
-                    )
+                    reports[kata.id].problems.append(f"alternative {variant.name} fails: {names}")
 
     for rep in reports.values():
         if rep.problems and not (rep.stub or rep.solution):
@@ -350,7 +361,8 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
 
 
 def _mark(ok: bool) -> str:
-    return "ok " if ok else "NO "
+    utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    return ("✓" if ok else "✗") if utf8 else ("ok" if ok else "NO")
 
 
 def render(reports: list[KataReport], seconds: float, runs: int) -> str:
@@ -360,11 +372,12 @@ def render(reports: list[KataReport], seconds: float, runs: int) -> str:
     ]
     for rep in reports:
         caught = sum(c for _, c in rep.mistakes)
+        all_caught = caught == len(rep.mistakes) >= MIN_MISTAKES
+        mistakes = f"{_mark(all_caught)} {caught}/{len(rep.mistakes)}"
         alts = sum(p for _, p in rep.alternatives)
         rows.append(
             f"{rep.kata.label:<22} {rep.solution.get('total', 0):>5}  "
-            f"{_mark(rep.stub_fails):<10}  {_mark(rep.solution_passes):<15}  "
-            f"{_mark(caught == len(rep.mistakes) >= MIN_MISTAKES)}{caught}/{len(rep.mistakes):<10}  "
+            f"{_mark(rep.stub_fails):<10}  {_mark(rep.solution_passes):<15}  {mistakes:<15}  "
             + (f"{alts}/{len(rep.alternatives)} pass" if rep.alternatives else "-")
         )
     bad = [rep for rep in reports if not rep.ok]
@@ -401,14 +414,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("katas", nargs="*", metavar="ID", help="check only these katas")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--jobs", "-j", type=int, default=os.cpu_count() or 1,
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
         help="pytest runs at a time (default: the number of CPUs)",
     )
     args = parser.parse_args(argv)
     root = find_root()
     if root is None:
-        print("kata check: no katas.toml here or above; run it in a torch-katas checkout",
-              file=sys.stderr)
+        print(
+            "kata check: no katas.toml here or above; run it in a torch-katas checkout",
+            file=sys.stderr,
+        )
         return 2
     try:
         catalog = load(root)
@@ -422,11 +440,16 @@ def main(argv: list[str] | None = None) -> int:
     runs = sum(len(r.mistakes) + len(r.alternatives) for r in reports) + 2
     ok = all(rep.ok for rep in reports)
     if args.json:
-        print(json.dumps({
-            "ok": ok,
-            "seconds": round(seconds, 2),
-            "katas": [rep.as_json() for rep in reports],
-        }, indent=1))
+        print(
+            json.dumps(
+                {
+                    "ok": ok,
+                    "seconds": round(seconds, 2),
+                    "katas": [rep.as_json() for rep in reports],
+                },
+                indent=1,
+            )
+        )
     else:
         print(render(reports, seconds, runs))
     return 0 if ok else 1

@@ -40,6 +40,8 @@ def select(requested: list[str] | None, found: dict[str, bool]) -> list[str]:
 def header(found: dict[str, bool], selected: list[str]) -> str:
     """One line for pytest's run header, e.g. ``devices: cpu (cuda: not available)``."""
     missing = [f"{name}: not available" for name in KNOWN if not found.get(name)]
-    skipped = [f"{name}: not selected" for name in KNOWN if found.get(name) and name not in selected]
+    skipped = [
+        f"{name}: not selected" for name in KNOWN if found.get(name) and name not in selected
+    ]
     extra = ", ".join(missing + skipped)
     return f"devices: {', '.join(selected)}" + (f" ({extra})" if extra else "")

@@ -71,9 +71,7 @@ def _impl_dir(config: pytest.Config, root: Path, katas: catalog_mod.Catalog) -> 
         if (katas.root / k.tests).is_file() and not (path / f"{k.module}.py").is_file()
     ]
     if missing:
-        raise pytest.UsageError(
-            f"{path} is not laid out like src/: missing {', '.join(missing)}"
-        )
+        raise pytest.UsageError(f"{path} is not laid out like src/: missing {', '.join(missing)}")
     return path.resolve()
 
 
@@ -212,7 +210,9 @@ class _alarm:
     """Raise ``KataTimeout`` in the main thread after ``seconds`` (Unix only)."""
 
     def __init__(self, seconds: float) -> None:
-        usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        usable = (
+            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        )
         self.seconds = seconds if usable else 0.0
 
     def _fire(self, signum, frame) -> None:  # noqa: ANN001

@@ -86,6 +86,55 @@ def _bar(done: int, total: int, m: dict[str, str], width: int = 24) -> str:
     return m["fill"] * filled + m["empty"] * (width - filled)
 
 
+def table(
+    catalog: Catalog,
+    saved: dict[str, results.KataResult],
+    upcoming: Kata | None,
+    *,
+    stale: set[str] = frozenset(),
+    earlier: set[str] = frozenset(),
+    note: str = "",
+) -> list[str]:
+    """The progress bar and one line per kata (shared by ``kata status`` and the plugin).
+
+    ``stale``: ids whose learner module changed since; ``earlier``: ids whose
+    results come from an earlier run than the one just shown.
+    """
+    m = marks()
+    done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
+    head = (
+        f"torch-katas  {_bar(done, len(catalog.katas), m)}  "
+        f"{done}/{len(catalog.katas)} katas complete"
+    )
+    lines = [head + (f"  ({note})" if note else "")]
+    for kata in catalog.katas:
+        res = saved.get(kata.id)
+        if res is None:
+            line = f"  {m['not_started']} {kata.id} {kata.name:<18} {'-':>6}  not run yet"
+        else:
+            count = f"{res.passed}/{res.total}" if res.total else "-"
+            word = STATE_WORDS[res.state]
+            line = f"  {m[res.state]} {kata.id} {kata.name:<18} {count:>6}  {word}"
+            if res.error:
+                line += f" ({res.error})"
+            if kata.id in earlier:
+                line += " (earlier run)"
+        if kata.id in stale:
+            line += f"  * {kata.module_file()} changed since"
+        if upcoming is not None and kata.id == upcoming.id:
+            line += "   <- you are here"
+        lines.append(line)
+    return lines
+
+
+def next_step(kata: Kata, where: str | None = None) -> str:
+    """One line: what to edit next and how to get a hint."""
+    return (
+        f"Next: kata {kata.id} ({kata.title}): edit {where or kata.module_file()} until "
+        f"{kata.tests} passes. Stuck? `kata hint {kata.id}`."
+    )
+
+
 def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = False) -> int:
     """Print the progress table (or one JSON object) and the next step."""
     if run:
@@ -105,28 +154,9 @@ def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = F
         print(json.dumps(payload, indent=1))
         return 0
 
-    m = marks()
     stale = {k.id for k in results.stale(root, catalog, saved)}
-    done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
     age = _age(root) if saved else "no results yet"
-    print(
-        f"torch-katas  {_bar(done, len(catalog.katas), m)}  "
-        f"{done}/{len(catalog.katas)} katas complete  ({age})"
-    )
-    for kata in catalog.katas:
-        res = saved.get(kata.id)
-        if res is None:
-            line = f"  {m['not_started']} {kata.id} {kata.name:<18} {'-':>6}  not run yet"
-        else:
-            count = f"{res.passed}/{res.total}" if res.total else "-"
-            word = STATE_WORDS[res.state]
-            line = f"  {m[res.state]} {kata.id} {kata.name:<18} {count:>6}  {word}"
-            if res.error:
-                line += f" ({res.error})"
-        if kata.id in stale:
-            line += f"  * {kata.module_file()} changed since"
-        if upcoming is not None and kata.id == upcoming.id:
-            line += "   <- you are here"
+    for line in table(catalog, saved, upcoming, stale=stale, note=age):
         print(line)
     print()
     print(_next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale]))
@@ -155,10 +185,8 @@ def _next_step(
     if upcoming is None:
         lines.append("Every kata is complete. Well done! Compare notes: `kata solution ID`.")
     else:
-        lines.append(
-            f"Next: kata {upcoming.id} ({upcoming.title}): edit {upcoming.module_file()} until "
-            f"{upcoming.tests} passes. Stuck? `kata hint {upcoming.id}`."
-        )
+        res = saved.get(upcoming.id)
+        lines.append(next_step(upcoming, res.where if res else None))
     return "\n".join(lines)
 
 

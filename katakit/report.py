@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from katakit import explain, results
+from katakit import explain, progress, results
 from katakit.catalog import Kata
 from katakit.plugin import KataSession, KataTimeout
-
-
-def marks() -> dict[str, str]:
-    fancy = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
-    if fancy:
-        return {"done": "✔", "in_progress": "◐", "not_started": "·", "fill": "█", "empty": "░"}
-    return {"done": "+", "in_progress": "~", "not_started": ".", "fill": "#", "empty": "-"}
 
 
 class LearnerReport:
@@ -23,7 +14,6 @@ class LearnerReport:
         self.config = config
         self.session = session
         self.run: dict[str, results.KataResult] = {}
-        self.where: dict[str, str] = {}  # kata id -> "file, function" to point at next
         self._hidden: dict[str, list] = {}
 
     # -- counting ------------------------------------------------------------
@@ -66,10 +56,10 @@ class LearnerReport:
         if text is not None:
             report.longrepr = explain.short(text, str(item.path), None)
         kata = s.kata_of(item)
-        if kata is not None and kata.id not in self.where:
+        if kata is not None and self._result(kata).where is None:
             frame = explain.learner_frame(call.excinfo.tb, s.impl)
             if frame is not None:
-                self.where[kata.id] = f"`{frame.name}` in {kata.module_file()}"
+                self._result(kata).where = f"`{frame.name}` in {kata.module_file()}"
         return report
 
     # -- focus ---------------------------------------------------------------
@@ -118,43 +108,18 @@ class LearnerReport:
         return outcome
 
     def write_progress(self, terminal) -> None:  # noqa: ANN001
-        katas = self.session.catalog.katas
-        known = results.load(self.session.root) if self.session.learner_mode else {}
+        root, catalog = self.session.root, self.session.catalog
+        known = results.load(root) if self.session.learner_mode else {}
         known.update(self.run)
-        m = marks()
-        done = sum(1 for k in katas if k.id in known and known[k.id].state == "done")
-        width = 24
-        filled = round(width * done / len(katas))
+        unfinished = self._unfinished()
+        focus = unfinished[0] if unfinished else results.next_kata(catalog, known)
+        earlier = {kid for kid in known if kid not in self.run}
         tw = terminal._tw
         tw.line()
-        bar = m["fill"] * filled + m["empty"] * (width - filled)
-        tw.line(f"torch-katas  {bar}  {done}/{len(katas)} katas complete", bold=True)
-        unfinished = self._unfinished()
-        focus = unfinished[0] if unfinished else None
-        for kata in katas:
-            res = known.get(kata.id)
-            if res is None:
-                tw.line(f"  {m['not_started']} {kata.id} {kata.name:<18} not run yet")
-                continue
-            state = res.state
-            detail = {"done": "done", "in_progress": "in progress", "not_started": "not started"}[
-                state
-            ]
-            count = f"{res.passed}/{res.total}" if res.total else "-"
-            line = f"  {m[state]} {kata.id} {kata.name:<18} {count:>6}  {detail}"
-            if res.error:
-                line += f" ({res.error})"
-            if kata.id not in self.run:
-                line += " (earlier run)"
-            if focus is not None and kata.id == focus.id:
-                line += "   <- you are here"
-            tw.line(line, green=state == "done", yellow=kata is focus)
-        if focus is not None:
-            where = self.where.get(focus.id, focus.module_file())
-            tw.line(
-                f"Next: kata {focus.id} ({focus.title}): edit {where}, "
-                f"then save. Stuck? `kata hint {focus.id}`.",
-                bold=True,
-            )
-        elif done == len(katas):
+        for n, line in enumerate(progress.table(catalog, known, focus, earlier=earlier)):
+            tw.line(line, bold=n == 0)
+        if focus is None:
             tw.line("Every kata is complete. Well done!", green=True, bold=True)
+        else:
+            res = known.get(focus.id)
+            tw.line(progress.next_step(focus, res.where if res else None), bold=True)

@@ -29,6 +29,7 @@ def reset(root: Path, kata: Kata, *, yes: bool = False) -> int:
             yes=yes,
             refusal=f"not resetting {relpath} without a confirmation: "
             f"no terminal to ask in, so add --yes (`kata reset {kata.id} --yes`)",
+            declined=f"{relpath} is left as it was",
         )
     saved = backup.backup(root, relpath)
     target.write_text(stub, encoding="utf-8")

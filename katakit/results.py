@@ -19,6 +19,7 @@ class KataResult:
     total: int = 0
     error: str | None = None  # a one-line account of a collection error
     mtime: float = 0.0  # the learner module's mtime when it was last run
+    where: str | None = None  # the learner function a failure pointed at, e.g. "`f` in src/x.py"
 
     @property
     def state(self) -> str:
@@ -35,7 +36,11 @@ def load(root: Path) -> dict[str, KataResult]:
     """The saved results by kata id; empty when there are none (or they are unreadable)."""
     try:
         data = json.loads(path(root).read_text(encoding="utf-8"))
-        return {kid: KataResult(**fields) for kid, fields in data.get("katas", {}).items()}
+        known = set(KataResult.__dataclass_fields__)
+        return {
+            kid: KataResult(**{k: v for k, v in fields.items() if k in known})
+            for kid, fields in data.get("katas", {}).items()
+        }
     except (OSError, ValueError, TypeError):
         return {}
 

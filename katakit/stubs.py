@@ -38,7 +38,9 @@ def make_stub(source: str, kata: Kata) -> str:
         first = body[0].end_lineno + 1 if has_doc else body[0].lineno
         indent = " " * body[0].col_offset
         message = f"kata {kata.id}: implement {node.name}() in {kata.module_file()}"
-        edits.append((first, node.end_lineno, [f'{indent}raise NotImplementedError("{message}")\n']))
+        edits.append(
+            (first, node.end_lineno, [f'{indent}raise NotImplementedError("{message}")\n'])
+        )
     for first, last, replacement in sorted(edits, reverse=True):
         lines[first - 1 : last] = replacement
     text = "".join(lines)

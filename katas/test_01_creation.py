@@ -11,9 +11,7 @@ from learner import creation
 SHAPES = [(3, 4), (2, 3), (5,), (2, 1, 3)]
 
 
-@pytest.mark.parametrize(
-    "values", [[1, 2, 3, 4, 5], [7], [-3, 0, 42, 9], list(range(10, 0, -2))]
-)
+@pytest.mark.parametrize("values", [[1, 2, 3, 4, 5], [7], [-3, 0, 42, 9], list(range(10, 0, -2))])
 def test_from_list_of_whole_numbers_is_int64(values):
     assert_tensor(
         creation.from_list(values),

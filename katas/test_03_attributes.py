@@ -8,7 +8,6 @@ import math
 
 import pytest
 import torch
-
 from learner import attributes
 
 

@@ -7,9 +7,9 @@ your function changed the memory itself or only made a new tensor.
 
 import pytest
 import torch
+from learner import arithmetic
 
 from katakit.testing import assert_tensor
-from learner import arithmetic
 
 
 def _int_pair(shape):

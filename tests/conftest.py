@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ["katas", "src", "solutions", "mistakes", "alternatives", "katas.toml", "conftest.py",
-          "pytest.ini"]
+COPIED = [
+    "katas",
+    "src",
+    "solutions",
+    "mistakes",
+    "alternatives",
+    "katas.toml",
+    "conftest.py",
+    "pytest.ini",
+]
 
 
 @pytest.fixture
@@ -35,6 +43,25 @@ def run(cmd: list[str], cwd: Path, timeout: float = 120, **kw) -> subprocess.Com
     return subprocess.run(
         cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, **kw
     )
+
+
+class Result:
+    """The outcome of a pytest run: exit status and captured text."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def inline_pytest(pytester: pytest.Pytester, kata_repo: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run pytest in the copied repo inside this process (fast: torch stays imported)."""
+    monkeypatch.chdir(kata_repo)
+
+    def _run(*args: str, **_: object) -> Result:
+        result = pytester.runpytest_inprocess(*args)
+        return Result(int(result.ret), result.stdout.str(), result.stderr.str())
+
+    return _run
 
 
 @pytest.fixture

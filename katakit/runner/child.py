@@ -1,0 +1,154 @@
+"""What a forked child does: become the client's pytest process, run, and exit.
+
+The child takes over the client's stdin/stdout/stderr, working directory,
+environment and arguments, so its output goes straight to the client's
+terminal (colours, width and all). It never reads or writes bytecode caches:
+``sys.dont_write_bytecode`` plus a fresh, empty ``sys.pycache_prefix`` cover
+learner modules, katas and pytest's assertion-rewrite cache alike.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+import signal
+import struct
+import sys
+import traceback
+from typing import Any, NoReturn
+
+_SHARED = struct.Struct("!BiI")  # finished flag, exit code, length of the current node id
+SHARED_SIZE = 4096
+
+
+class Progress:
+    """Shared memory the child writes its state to, so a crash can be located."""
+
+    def __init__(self) -> None:
+        self.memory = mmap.mmap(-1, SHARED_SIZE)
+
+    def note(self, nodeid: str) -> None:
+        data = nodeid.encode("utf-8", "replace")[: SHARED_SIZE - _SHARED.size]
+        self.memory[_SHARED.size : _SHARED.size + len(data)] = data
+        _SHARED.pack_into(self.memory, 0, 0, 0, len(data))
+
+    def finish(self, code: int) -> None:
+        _, _, size = _SHARED.unpack_from(self.memory, 0)
+        _SHARED.pack_into(self.memory, 0, 1, code, size)
+
+    def read(self) -> tuple[bool, int, str]:
+        """(finished, exit code, the node id last started)."""
+        done, code, size = _SHARED.unpack_from(self.memory, 0)
+        where = bytes(self.memory[_SHARED.size : _SHARED.size + size]).decode("utf-8", "replace")
+        return bool(done), code, where
+
+    def close(self) -> None:
+        self.memory.close()
+
+
+class Tracker:
+    """A pytest plugin that records which file or test the child is working on."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def pytest_collectstart(self, collector) -> None:  # noqa: ANN001
+        if collector.nodeid:
+            self.progress.note(collector.nodeid)
+
+    def pytest_runtest_logstart(self, nodeid: str, location) -> None:  # noqa: ANN001
+        self.progress.note(nodeid)
+
+
+def run(
+    request: dict[str, Any],
+    fds: list[int],
+    progress: Progress,
+    pycache: str,
+    server_fds: list[int],
+    server_pid: int,
+) -> NoReturn:
+    """Run pytest as the client asked; never returns."""
+    code = 1
+    try:
+        _detach(server_fds, server_pid)
+        _adopt(request, fds)
+        sys.dont_write_bytecode = True
+        sys.pycache_prefix = pycache
+        _forget_harness()
+        import pytest
+
+        code = int(pytest.main(list(request["args"]), plugins=[Tracker(progress)]))
+    except KeyboardInterrupt:
+        code = 2
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 (report anything, then exit)
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
+        progress.finish(code)
+        os._exit(code)
+
+
+def _detach(server_fds: list[int], server_pid: int) -> None:
+    """Own process group, die with the server, default signal handlers."""
+    os.setpgid(0, 0)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != server_pid:
+        os._exit(1)
+    for fd in server_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGALRM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _adopt(request: dict[str, Any], fds: list[int]) -> None:
+    """Take the client's descriptors, directory, environment and arguments."""
+    for target, fd in enumerate(fds):
+        if fd != target:
+            os.dup2(fd, target)
+            os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    streams = request.get("streams", {})
+
+    def text(fd: int, mode: str, name: str) -> io.TextIOWrapper:
+        encoding, errors = streams.get(name, ("utf-8", "strict"))
+        tty = os.isatty(fd)
+        buffered = open(fd, mode + "b", closefd=False)  # noqa: SIM115
+        return io.TextIOWrapper(
+            buffered,
+            encoding=encoding,
+            errors=errors,
+            line_buffering=tty or name == "stderr",
+        )
+
+    sys.stdin = sys.__stdin__ = text(0, "r", "stdin")
+    sys.stdout = sys.__stdout__ = text(1, "w", "stdout")
+    sys.stderr = sys.__stderr__ = text(2, "w", "stderr")
+    sys.argv = [request.get("argv0", "pytest"), *request["args"]]
+    sys.path[0] = request["cwd"]  # as ``python -m pytest`` would have it
+
+
+def _forget_harness() -> None:
+    """Drop modules pytest must import itself: the harness package and learner code."""
+    for name in list(sys.modules):
+        if name.split(".", 1)[0] in ("katakit", "learner", "conftest"):
+            del sys.modules[name]

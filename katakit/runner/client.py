@@ -1,0 +1,290 @@
+"""``kata-run``: run pytest through the warm server; the same output and exit status.
+
+The client never imports torch. It starts the server on first use, hands it
+this process's stdin/stdout/stderr (so the child writes straight to the
+terminal), waits for the exit status, and passes Ctrl-C on. Where forking is
+unsafe or the server cannot start it runs plain pytest, saying so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from katakit.catalog import Catalog, CatalogError, find_root, load
+from katakit.runner import fallback, focus, location, protocol
+
+START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1"}  # numpy's BLAS must not start threads
+EXIT_IN_USE = 75  # katakit.runner.server.EXIT_IN_USE (not imported: it pulls in more)
+
+
+class Unavailable(Exception):
+    """The warm runner cannot serve this request; run plain pytest."""
+
+
+class Restart(Exception):
+    """The server went away or is out of date; start a fresh one and ask again."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``kata-run`` command: pytest's arguments in, pytest's exit status out."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run(args, owner=os.getppid(), replace_process=True)
+
+
+def run(
+    args: list[str],
+    *,
+    owner: int,
+    changed: list[Path] | None = None,
+    replace_process: bool = False,
+    reraise_interrupt: bool = False,
+) -> int:
+    """Run pytest with ``args`` (focused on what changed) and return its exit status.
+
+    ``owner`` is the process whose end lets the server exit; ``changed`` the files
+    a watcher saw change, if it knows them.
+    """
+    root = find_root()
+    reason = fallback.fork_unavailable()
+    if root is not None:
+        args, _ = focus.focus_args(root, args, changed)
+    elif reason is None:
+        reason = "no katas.toml here or above"
+    if reason is not None:
+        return fallback.run_plain(args, reason, replace_process=replace_process)
+    where = location.for_root(root)
+    try:
+        for _attempt in range(3):
+            try:
+                return _serve(root, where, args, owner, reraise_interrupt)
+            except Restart:
+                continue
+        raise Unavailable("the warm runner keeps restarting")
+    except Unavailable as exc:
+        return fallback.run_plain(args, str(exc), replace_process=replace_process)
+
+
+def stop(where: location.Location) -> bool:
+    """Ask the server at ``where`` to exit; whether one was there."""
+    try:
+        sock = _connect(where)
+    except OSError:
+        return False
+    with sock:
+        protocol.send(sock, {"stop": True})
+        try:
+            sock.recv(4096)
+        except OSError:
+            pass
+    return True
+
+
+# -- talking to the server ----------------------------------------------------
+
+
+def _connect(where: location.Location) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(where.socket))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
+    """Start a server (unless one is starting) and connect once it listens."""
+    location.prepare(where)
+    if sys.stderr.isatty():
+        print("kata-run: starting the warm runner (imports torch once)...", file=sys.stderr)
+    with open(where.log, "ab") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "katakit.runner.server",
+                "--root", str(root), "--socket", str(where.socket),
+                "--idle", str(location.idle_timeout()), "--owner", str(owner),
+            ],
+            cwd=root,
+            env={**os.environ, **SERVER_ENV},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            return _connect(where)
+        except OSError:
+            pass
+        code = proc.poll()
+        if code is not None and code != EXIT_IN_USE:
+            raise Unavailable(f"the warm runner could not start (see {where.log})")
+        time.sleep(0.02)
+    proc.kill()
+    raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
+
+
+def _stdio() -> list[int]:
+    fds = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            fds.append(os.open(os.devnull, os.O_RDWR))
+    return fds
+
+
+def _streams() -> dict[str, tuple[str, str]]:
+    out = {}
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        out[name] = (
+            getattr(stream, "encoding", None) or "utf-8",
+            getattr(stream, "errors", None) or "strict",
+        )
+    return out
+
+
+def _serve(
+    root: Path, where: location.Location, args: list[str], owner: int, reraise: bool
+) -> int:
+    try:
+        sock = _connect(where)
+    except OSError:
+        sock = _start(root, where, owner)
+    request = {
+        "args": args,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+        "owner": owner,
+        "streams": _streams(),
+        "argv0": sys.argv[0] if sys.argv and sys.argv[0] else "pytest",
+    }
+    with sock:
+        try:
+            protocol.send(sock, request, _stdio())
+        except OSError:
+            raise Restart from None
+        sys.stdout.flush()
+        return _wait(sock, root, reraise)
+
+
+def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
+    """Wait for the server's answer; Ctrl-C (or SIGTERM/SIGHUP) stops the run."""
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    caught: list[int] = []
+
+    def on_signal(signum: int, _frame) -> None:  # noqa: ANN001
+        caught.append(signum)
+
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, on_signal) for sig in handled}
+    previous_wakeup = signal.set_wakeup_fd(wake_w)
+    selector = selectors.DefaultSelector()
+    selector.register(sock, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    reader = protocol.Reader()
+    started = interrupted = False
+    try:
+        while True:
+            for key, _ in selector.select():
+                if key.fileobj == wake_r:
+                    try:
+                        os.read(wake_r, 512)
+                    except BlockingIOError:
+                        pass
+                    continue
+                data = sock.recv(1 << 16)
+                if not data:
+                    if started:
+                        raise Unavailable("the warm runner stopped during the run")
+                    raise Restart
+                for message in reader.feed(data):
+                    event = message["event"]
+                    if event == "started":
+                        started = True
+                    elif event == "refused":
+                        if message.get("restart"):
+                            raise Restart
+                        raise Unavailable(message["reason"])
+                    else:
+                        return _finish(message, root, interrupted, reraise)
+            while caught:
+                signum = caught.pop()
+                if signum != signal.SIGINT or interrupted:
+                    # a second Ctrl-C, or the terminal went away: leave now; the
+                    # server stops the child (SIGINT, then SIGKILL after a grace period)
+                    if reraise:
+                        raise KeyboardInterrupt
+                    return 2 if signum == signal.SIGINT else 128 + signum
+                interrupted = True
+                try:
+                    protocol.send(sock, {"interrupt": True})
+                except OSError:
+                    pass
+    finally:
+        selector.close()
+        signal.set_wakeup_fd(previous_wakeup)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        os.close(wake_r)
+        os.close(wake_w)
+
+
+def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
+    event, code = message["event"], int(message["code"])
+    if event == "killed":
+        print(
+            "kata-run: the test run did not stop when asked, so it was killed"
+            + _where(message.get("where", ""), root),
+            file=sys.stderr,
+            flush=True,
+        )
+    elif event == "crashed":
+        how = (
+            f"was killed by {message['signal']}"
+            if message.get("signal")
+            else f"exited with status {message.get('status')} before pytest finished"
+        )
+        where = message.get("where", "")
+        print(
+            f"{_crash_subject(where, root)} crashed: the test process {how}{_where(where, root)}",
+            file=sys.stderr,
+            flush=True,
+        )
+    if interrupted and reraise:
+        raise KeyboardInterrupt
+    return code
+
+
+def _catalog(root: Path) -> Catalog | None:
+    try:
+        return load(root)
+    except CatalogError:
+        return None
+
+
+def _crash_subject(nodeid: str, root: Path) -> str:
+    catalog = _catalog(root)
+    kata = catalog.by_test_file(nodeid.split("::")[0]) if catalog and nodeid else None
+    return f"kata {kata.label}" if kata else "the test run"
+
+
+def _where(nodeid: str, root: Path) -> str:
+    return f" (in {nodeid})" if nodeid else ""
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

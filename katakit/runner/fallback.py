@@ -1,0 +1,37 @@
+"""Plain pytest, for where forking a process that imported torch is unsafe or unavailable."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+RUNNER_ENV = "KATA_RUNNER"  # "0" always runs plain pytest
+
+
+def fork_unavailable() -> str | None:
+    """Why this platform must not use the warm runner, or None when it may."""
+    if os.environ.get(RUNNER_ENV) == "0":
+        return f"the warm runner is turned off ({RUNNER_ENV}=0)"
+    if sys.platform == "darwin":
+        return "forking a process that imported torch is unsafe on macOS"
+    if os.name != "posix" or not hasattr(os, "fork"):
+        return "this platform cannot fork"
+    if not hasattr(socket, "AF_UNIX") or not hasattr(socket, "send_fds"):
+        return "this Python cannot pass file descriptors over Unix sockets"
+    return None
+
+
+def command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "pytest", *args]
+
+
+def run_plain(args: list[str], reason: str, *, replace_process: bool = False) -> int:
+    """Say why in one line, then run plain pytest (in this process's place if asked)."""
+    print(f"kata-run: {reason}; running plain pytest", file=sys.stderr, flush=True)
+    cmd = command(args)
+    if replace_process and os.name == "posix":
+        sys.stdout.flush()
+        os.execv(cmd[0], cmd)
+    return subprocess.call(cmd)

@@ -1,0 +1,322 @@
+"""The warm server: imports once, forks a fresh child per request.
+
+Started by the client (``python -m katakit.runner.server``) in its own session.
+It serves one request at a time on a Unix socket, exits when idle, when every
+client session it served has ended, or when the harness code or the installed
+packages change (the client then starts a new one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import gc
+import os
+import selectors
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from katakit.runner import child, hazards, location, protocol, warm
+from katakit.runner.freshness import fingerprint
+
+GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
+RUN_LIMIT = 900.0  # hard limit on one run; per-test limits come from the plugin
+EXIT_IN_USE = 75  # another server holds the lock
+
+
+class Shutdown(Exception):
+    """Leave the serve loop and exit."""
+
+
+class Server:
+    def __init__(self, root: Path, where: location.Location, idle: float) -> None:
+        self.root = root
+        self.where = where
+        self.idle = idle
+        self.owners: dict[int, int | None] = {}  # owner pid -> pidfd
+        self.selector = selectors.DefaultSelector()
+        self.listener: socket.socket | None = None
+        self.fingerprint = fingerprint(root)
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def listen(self) -> None:
+        path = self.where.socket
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(path))
+        self.listener.listen(16)
+        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+
+    def close(self) -> None:
+        """Remove the socket (this server holds the lock, so the path is its own)."""
+        if self.listener is not None:
+            try:
+                self.where.socket.unlink()
+            except OSError:
+                pass
+            self.listener.close()
+        for fd in self.owners.values():
+            if fd is not None:
+                os.close(fd)
+
+    def add_owner(self, pid: int) -> None:
+        """Stay alive while ``pid`` (a client's parent: ptw, a shell, kata watch) lives."""
+        if pid <= 1 or pid in self.owners:
+            return
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                return
+        self.owners[pid] = fd
+        if fd is not None:
+            self.selector.register(fd, selectors.EVENT_READ, ("owner", pid))
+
+    def _drop_owner(self, pid: int) -> None:
+        fd = self.owners.pop(pid, None)
+        if fd is not None:
+            self.selector.unregister(fd)
+            os.close(fd)
+
+    def _prune_owners(self) -> None:
+        for pid, fd in list(self.owners.items()):
+            if fd is None:
+                try:
+                    os.kill(pid, 0)
+                except OSError:
+                    self._drop_owner(pid)
+
+    def serve(self) -> None:
+        last = time.monotonic()
+        while True:
+            left = self.idle - (time.monotonic() - last)
+            if left <= 0:
+                return
+            events = self.selector.select(min(left, 2.0))
+            for key, _ in events:
+                if key.data == "accept":
+                    conn, _ = self.listener.accept()
+                    try:
+                        self.handle(conn)
+                    finally:
+                        conn.close()
+                    last = time.monotonic()
+                else:
+                    self._drop_owner(key.data[1])
+            self._prune_owners()
+            if not self.owners:
+                return
+
+    # -- one request ---------------------------------------------------------
+
+    def handle(self, conn: socket.socket) -> None:
+        conn.settimeout(10)
+        try:
+            request, fds = protocol.receive_request(conn)
+        except (OSError, ValueError):
+            return
+        try:
+            if request.get("stop"):
+                protocol.send(conn, {"event": "stopped"})
+                raise Shutdown
+            self.add_owner(int(request.get("owner", 0)))
+            if fingerprint(self.root) != self.fingerprint:
+                protocol.send(conn, {"event": "refused", "restart": True,
+                                     "reason": "the harness or installed packages changed"})
+                raise Shutdown
+            hazard = hazards.fork_hazard()
+            if hazard:
+                protocol.send(conn, {"event": "refused", "restart": False, "reason": hazard})
+                raise Shutdown
+            self.run(conn, request, fds)
+        finally:
+            for fd in fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    def run(self, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+        progress = child.Progress()
+        pycache = tempfile.mkdtemp(prefix="kata-pycache-")
+        server_fds = [conn.fileno(), self.listener.fileno(), self.selector.fileno()]
+        server_fds += [fd for fd in self.owners.values() if fd is not None]
+        server_fds += _LOCK_FDS
+        me = os.getpid()
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            child.run(request, fds, progress, pycache, server_fds, me)
+        try:
+            for fd in fds:
+                os.close(fd)
+            fds.clear()
+            status = self._supervise(conn, pid)
+            done, code, where = progress.read()
+            reply: dict[str, Any] = {"event": "done", "code": code}
+            if status.get("killed"):
+                reply = {"event": "killed", "code": 2, "where": where}
+            elif not done:
+                reply = {"event": "crashed", "where": where, **status}
+            try:
+                protocol.send(conn, reply)
+            except OSError:
+                pass
+        finally:
+            progress.close()
+            shutil.rmtree(pycache, ignore_errors=True)
+
+    def _supervise(self, conn: socket.socket, pid: int) -> dict[str, Any]:
+        """Wait for the child; pass on interrupts; kill it when it will not stop."""
+        try:
+            protocol.send(conn, {"event": "started", "pid": pid})
+        except OSError:
+            pass
+        watch = selectors.DefaultSelector()
+        try:
+            pidfd = os.pidfd_open(pid)
+            watch.register(pidfd, selectors.EVENT_READ, "child")
+        except (AttributeError, OSError):
+            pidfd = None
+        conn.setblocking(False)
+        watch.register(conn, selectors.EVENT_READ, "client")
+        reader = protocol.Reader()
+        now = time.monotonic()
+        limit, kill_at, killed = now + RUN_LIMIT, None, False
+        try:
+            while True:
+                finished, status = os.waitpid(pid, os.WNOHANG)
+                if finished:
+                    break
+                now = time.monotonic()
+                if kill_at is not None and now >= kill_at:
+                    _kill_group(pid, signal.SIGKILL)
+                    killed, kill_at = True, None
+                elif kill_at is None and now >= limit:
+                    _interrupt(pid)
+                    kill_at = now + GRACE
+                deadline = min(t for t in (limit, kill_at) if t is not None)
+                timeout = max(0.0, deadline - now)
+                if pidfd is None:
+                    timeout = min(timeout, 0.005)
+                for key, _ in watch.select(timeout):
+                    if key.data != "client":
+                        continue
+                    try:
+                        data = conn.recv(4096)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        data = b""
+                    wants_stop = not data or any(
+                        m.get("interrupt") for m in reader.feed(data)
+                    )
+                    if not data:
+                        watch.unregister(conn)
+                    if wants_stop and kill_at is None and not killed:
+                        _interrupt(pid)
+                        kill_at = time.monotonic() + GRACE
+        finally:
+            watch.close()
+            if pidfd is not None:
+                os.close(pidfd)
+            conn.setblocking(True)
+        _kill_group(pid, signal.SIGKILL)  # whatever the run left behind
+        if killed:
+            return {"killed": True}
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            return {"signal": signal.Signals(sig).name, "code": 128 + sig}
+        return {"status": os.WEXITSTATUS(status), "code": os.WEXITSTATUS(status) or 1}
+
+
+def _interrupt(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+
+
+def _kill_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+_LOCK_FDS: list[int] = []
+
+
+def _lock(path: Path) -> int | None:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m katakit.runner.server")
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--socket", type=Path, required=True)
+    parser.add_argument("--idle", type=float, default=location.DEFAULT_IDLE)
+    parser.add_argument("--owner", type=int, default=0)
+    ns = parser.parse_args(argv)
+    where = location.Location(ns.socket)
+    location.prepare(where)
+    lock = _lock(where.lock)
+    if lock is None:
+        return EXIT_IN_USE
+    _LOCK_FDS.append(lock)
+    where.pidfile.write_text(str(os.getpid()))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    started = time.monotonic()
+    failed = warm.preload()
+    hazard = hazards.fork_hazard()
+    if hazard:
+        print(f"not serving: {hazard}", file=sys.stderr)
+        return 1
+    gc.collect()
+    gc.freeze()
+    server = Server(ns.root.resolve(), where, ns.idle)
+    server.add_owner(ns.owner)
+    print(
+        f"pid {os.getpid()} ready in {time.monotonic() - started:.2f} s"
+        + (f"; could not import {', '.join(failed)}" if failed else ""),
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        server.listen()
+        server.serve()
+    except Shutdown:
+        pass
+    finally:
+        server.close()
+        try:
+            if int(where.pidfile.read_text()) == os.getpid():
+                where.pidfile.unlink()
+        except (OSError, ValueError):
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Kata 06: changing shapes. Edit src/shapes.py until these pass.
+
+Several inputs are non-contiguous: a transposed or permuted tensor, or a
+slice of columns. Their elements are not stored in the order in which you
+read them, which is exactly where ``view`` and ``reshape`` part ways.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from learner import shapes
+
+from katakit.testing import assert_tensor
+
+
+def _row_order(t):
+    """The elements of ``t`` in row order, as a fresh contiguous 1-D tensor."""
+    values = t.tolist()
+    while values and isinstance(values[0], list):
+        values = [x for row in values for x in row]
+    return torch.tensor(values, dtype=t.dtype)
+
+
+# name: (build, target shape given, resulting shape)
+RESHAPES = {
+    "chapter-2x3x4-to-2x12": (lambda: torch.randn(2, 3, 4), (2, 12), (2, 12)),
+    "2x3x4-to-2x-1": (lambda: torch.randn(2, 3, 4), (2, -1), (2, 12)),
+    "arange-12-to-3x4": (lambda: torch.arange(12), (3, 4), (3, 4)),
+    "int-6-to-3x1x2": (lambda: torch.randint(-9, 9, (6,)), (3, 1, 2), (3, 1, 2)),
+    "transposed-6x4-to-3x8": (lambda: torch.randn(4, 6).T, (3, 8), (3, 8)),
+    "transposed-5x3-to-15": (lambda: torch.randn(3, 5).T, (-1,), (15,)),
+    "permuted-4x2x2-to-4x-1": (
+        lambda: torch.randint(0, 50, (2, 4, 2)).permute(1, 0, 2), (4, -1), (4, 4)
+    ),
+}
+
+# tensors whose memory is not in row order: view(-1) cannot see them as one row
+NON_CONTIGUOUS = {
+    "transposed-3x4": lambda: torch.randn(3, 4).T,
+    "permuted-2x3x4": lambda: torch.randn(2, 3, 4).permute(2, 0, 1),
+    "column-slice": lambda: torch.randn(4, 6)[:, :3],
+}
+
+CONTIGUOUS = {
+    "chapter-2x3x4": lambda: torch.randn(2, 3, 4),
+    "int-2x3": lambda: torch.arange(6).reshape(2, 3),
+    "vector-5": lambda: torch.randn(5),
+    "randn-5x5": lambda: torch.randn(5, 5),
+}
+
+
+# -- reshape -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(RESHAPES))
+def test_reshape_to(name):
+    build, target, result_shape = RESHAPES[name]
+    t = build()
+    expected = _row_order(t).reshape(result_shape)
+    result = shapes.reshape_to(t, target)
+    assert_tensor(
+        result, expected,
+        what=f"reshape_to(<{tuple(t.shape)}{'' if t.is_contiguous() else ', non-contiguous'}>, "
+        f"{target})",
+    )
+
+
+# -- flatten -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(CONTIGUOUS) + list(NON_CONTIGUOUS))
+def test_flatten(name):
+    t = {**CONTIGUOUS, **NON_CONTIGUOUS}[name]()
+    result = shapes.flatten(t)
+    assert_tensor(
+        result, _row_order(t),
+        what=f"flatten(<{name}, shape {tuple(t.shape)}>) "
+        f"(expected {math.prod(t.shape)} elements in one dimension)",
+    )
+
+
+# -- view: no copies, so it needs contiguous memory ------------------------------
+
+
+@pytest.mark.parametrize("name", list(CONTIGUOUS))
+def test_flat_view_shares_memory(name):
+    t = CONTIGUOUS[name]()
+    result = shapes.flat_view(t)
+    assert_tensor(result, _row_order(t), what=f"flat_view(<{name}>)")
+    assert result.data_ptr() == t.data_ptr(), "flat_view returned a copy, not a view of t"
+    result[-1] = 77
+    assert t.reshape(-1)[-1].item() == 77, (
+        "after flat_view(t)[-1] = 77 the last element of t did not change: the result is a copy"
+    )
+
+
+@pytest.mark.parametrize("name", list(NON_CONTIGUOUS))
+def test_flat_view_refuses_non_contiguous_tensors(name):
+    t = NON_CONTIGUOUS[name]()
+    assert not t.is_contiguous()
+    try:
+        result = shapes.flat_view(t)
+    except NotImplementedError:  # a RuntimeError too, but it is the unfinished stub's
+        raise
+    except RuntimeError:
+        return
+    pytest.fail(
+        f"flat_view(<{name}, non-contiguous>) returned a tensor "
+        f"{'sharing' if result.data_ptr() == t.data_ptr() else 'NOT sharing'} t's memory; "
+        "its elements are not stored in row order, so no 1-D view exists: view(-1) raises "
+        "RuntimeError there, while reshape and contiguous() quietly copy"
+    )
+
+
+# -- adding and removing dimensions of length 1 ------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 5), (), (4, 1, 2)])
+def test_add_batch_dim(shape):
+    t = torch.randint(-9, 9, shape)
+    expected = torch.tensor([t.tolist()], dtype=t.dtype)
+    assert_tensor(
+        shapes.add_batch_dim(t), expected,
+        what=f"add_batch_dim(<shape {shape}>) (expected shape {(1, *shape)})",
+    )
+
+
+def test_add_batch_dim_on_the_chapter_example():
+    result = shapes.add_batch_dim(torch.tensor([1, 2, 3]))
+    assert_tensor(result, torch.tensor([[1, 2, 3]]), what="add_batch_dim(tensor([1, 2, 3]))")
+
+
+@pytest.mark.parametrize(
+    ("shape", "squeezed"),
+    [
+        ((1, 3, 1, 4), (3, 4)),
+        ((3, 1, 4), (3, 4)),
+        ((1, 1, 5), (5,)),
+        ((4, 1), (4,)),
+        ((2, 3), (2, 3)),
+        ((1, 1), ()),
+    ],
+)
+def test_drop_unit_dims(shape, squeezed):
+    t = torch.randn(shape)
+    expected = _row_order(t).reshape(squeezed)
+    assert_tensor(
+        shapes.drop_unit_dims(t), expected,
+        what=f"drop_unit_dims(<shape {shape}>) (expected shape {squeezed})",
+    )
+
+
+# -- Exercise 1 ------------------------------------------------------------------
+
+STATS_INPUTS = {
+    "randn-5x5-a": lambda: torch.randn(5, 5),
+    "randn-5x5-b": lambda: torch.randn(5, 5),
+    "randn-5x5-c": lambda: torch.randn(5, 5),
+    "shifted-3x7": lambda: torch.randn(3, 7) * 4 + 2,
+    "vector-10": lambda: torch.randn(10),
+    "uniform-2x2x2": lambda: torch.rand(2, 2, 2),
+}
+
+
+@pytest.mark.parametrize("name", list(STATS_INPUTS))
+def test_summary_stats(name):
+    t = STATS_INPUTS[name]()
+    values = t.double().numpy().ravel()
+    expected = {
+        "mean": values.mean(),
+        "std": values.std(ddof=1),  # the sample standard deviation, torch's default
+        "max": values.max(),
+        "min": values.min(),
+    }
+    result = shapes.summary_stats(t)
+    assert isinstance(result, dict) and set(result) == set(expected), (
+        f"summary_stats should return a dict with keys {sorted(expected)}, got {result!r}"
+    )
+    for key, value in expected.items():
+        got = result[key]
+        assert isinstance(got, float), (
+            f"summary_stats(...)[{key!r}] should be a Python float, got {type(got).__name__} "
+            f"{got!r} (a tensor's .item() gives its number)"
+        )
+        assert got == pytest.approx(value, rel=1e-5, abs=1e-6), (
+            f"summary_stats(<{name}>)[{key!r}] should be {value:.6f}, got {got:.6f}"
+        )
+
+
+def test_exercise_1_from_end_to_end():
+    t = torch.randn(5, 5)
+    stats = shapes.summary_stats(t)
+    flat = shapes.flatten(t)
+    assert_tensor(flat, _row_order(t), what="flatten(<5x5 randn>) (25 elements)")
+    assert stats["min"] <= stats["mean"] <= stats["max"], f"inconsistent statistics {stats}"
+    assert stats["std"] == pytest.approx(float(np.std(flat.numpy(), ddof=1)), rel=1e-5)

@@ -1,0 +1,143 @@
+"""Kata 08: gradient accumulation. Edit src/accumulation.py until these pass."""
+
+import math
+import random
+
+import pytest
+import torch
+
+from katakit.testing import assert_tensor
+from learner import accumulation
+
+# name -> (function of a tensor, its derivative as a function of a float)
+FUNCTIONS = {
+    "x**2": (lambda x: x**2, lambda v: 2 * v),
+    "x**3": (lambda x: x**3, lambda v: 3 * v**2),
+    "sin(x)": (torch.sin, math.cos),
+    "exp(x)": (torch.exp, math.exp),
+    "4*x": (lambda x: 4 * x, lambda v: 4.0),
+}
+
+_rng = random.Random(8)
+CASES = [(1.0, ["x**2", "x**3"])] + [
+    (round(_rng.uniform(-2, 2), 3), _rng.sample(sorted(FUNCTIONS), k)) for k in (2, 3, 3, 4, 5)
+]
+IDS = [f"x={x}:{'+'.join(names)}" for x, names in CASES]
+
+
+def _leaf(value, dtype=torch.float64):
+    return torch.tensor([value], dtype=dtype, requires_grad=True)
+
+
+def _fns(names):
+    return [FUNCTIONS[name][0] for name in names]
+
+
+def _derivatives(x, names):
+    return [FUNCTIONS[name][1](x) for name in names]
+
+
+# -- accumulate ------------------------------------------------------------------------
+
+
+def test_accumulate_chapter_example():
+    x = torch.tensor([1.0], requires_grad=True)
+    total = accumulation.accumulate(x, [lambda t: t**2, lambda t: t**3])
+    assert_tensor(total, torch.tensor([5.0]), what="accumulate(1, [x**2, x**3])")
+
+
+@pytest.mark.parametrize(("x", "names"), CASES, ids=IDS)
+def test_accumulate_adds_up_every_gradient(x, names):
+    t = _leaf(x)
+    total = accumulation.accumulate(t, _fns(names))
+    expected = torch.tensor([sum(_derivatives(x, names))], dtype=torch.float64)
+    assert_tensor(total, expected, what=f"accumulate({x}, {names}) (the sum of all derivatives)")
+    assert t.grad is not None, "x.grad is None: backward() was never called on x"
+    assert_tensor(t.grad, expected, what="x.grad after accumulate")
+
+
+# -- separate_grads --------------------------------------------------------------------
+
+
+def _check_list(result, expected, what):
+    assert isinstance(result, list), f"{what} should return a list, got {type(result).__name__}"
+    assert len(result) == len(expected), f"{what} returned {len(result)} gradients, not {len(expected)}"
+    for i, (got, want) in enumerate(zip(result, expected, strict=True)):
+        assert_tensor(got, torch.tensor([want], dtype=torch.float64), what=f"{what}[{i}]")
+
+
+def test_separate_grads_chapter_example():
+    x = torch.tensor([1.0], requires_grad=True)
+    result = accumulation.separate_grads(x, [lambda t: t**2, lambda t: t**3])
+    assert isinstance(result, list) and len(result) == 2, f"expected a list of 2, got {result!r}"
+    assert_tensor(result[0], torch.tensor([2.0]), what="separate_grads(1, [x**2, x**3])[0]")
+    assert_tensor(result[1], torch.tensor([3.0]), what="separate_grads(1, [x**2, x**3])[1]")
+
+
+@pytest.mark.parametrize(("x", "names"), CASES, ids=IDS)
+def test_separate_grads_one_at_a_time(x, names):
+    result = accumulation.separate_grads(_leaf(x), _fns(names))
+    _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names})")
+
+
+@pytest.mark.parametrize(("x", "names"), CASES[1:4], ids=IDS[1:4])
+def test_separate_grads_ignores_an_old_gradient_on_x(x, names):
+    t = _leaf(x)
+    (100 * t).backward()  # leaves x.grad = 100 from earlier work
+    result = accumulation.separate_grads(t, _fns(names))
+    _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names}) with x.grad = 100")
+
+
+@pytest.mark.parametrize(("x", "names"), CASES[1:4], ids=IDS[1:4])
+def test_separate_grads_results_survive_later_resets(x, names):
+    t = _leaf(x)
+    result = accumulation.separate_grads(t, _fns(names))
+    if t.grad is not None:
+        t.grad.zero_()  # what the next training step would do
+    _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names}) after x.grad.zero_()")
+
+
+def test_chapter_sequence_accumulate_then_reset():
+    x = torch.tensor([1.0], requires_grad=True)
+    assert_tensor(accumulation.accumulate(x, [lambda t: t**2]), torch.tensor([2.0]), what="first gradient")
+    assert_tensor(
+        accumulation.accumulate(x, [lambda t: t**3]), torch.tensor([5.0]), what="second (accumulated)"
+    )
+    (third,) = accumulation.separate_grads(x, [lambda t: t**3])
+    assert_tensor(third, torch.tensor([3.0]), what="third gradient, after a reset")
+
+
+# -- microbatch_grad -------------------------------------------------------------------
+
+
+def _full_batch_grad(w, inputs, targets):
+    # d/dw of mean((Xw - y)^2) is (2/N) X^T (Xw - y).
+    residual = inputs @ w - targets
+    return 2 * inputs.T @ residual / inputs.shape[0]
+
+
+SIZES = [(10, 3, 4), (12, 2, 3), (7, 1, 7), (9, 4, 1), (10, 3, 25), (11, 2, 5)]
+
+
+@pytest.mark.parametrize(("n", "d", "batch_size"), SIZES, ids=[f"N{n}-D{d}-B{b}" for n, d, b in SIZES])
+def test_microbatch_grad_equals_the_full_batch_gradient(n, d, batch_size):
+    inputs = torch.randn(n, d, dtype=torch.float64)
+    targets = torch.randn(n, dtype=torch.float64)
+    w = torch.randn(d, dtype=torch.float64, requires_grad=True)
+    expected = _full_batch_grad(w.detach(), inputs, targets)
+    result = accumulation.microbatch_grad(w, inputs, targets, batch_size)
+    what = f"microbatch_grad(N={n}, D={d}, batch_size={batch_size})"
+    assert_tensor(result, expected, what=what)
+    assert w.grad is not None, "w.grad is None: the gradients must add up in w.grad"
+    assert_tensor(w.grad, expected, what=f"w.grad after {what}")
+
+
+@pytest.mark.parametrize("batch_size", [2, 5])
+def test_microbatch_grad_starts_from_zero(batch_size):
+    inputs = torch.randn(10, 3, dtype=torch.float64)
+    targets = torch.randn(10, dtype=torch.float64)
+    w = torch.randn(3, dtype=torch.float64, requires_grad=True)
+    (w * 7).sum().backward()  # an old gradient from a previous step
+    expected = _full_batch_grad(w.detach(), inputs, targets)
+    result = accumulation.microbatch_grad(w, inputs, targets, batch_size)
+    assert_tensor(result, expected, what=f"microbatch_grad(batch_size={batch_size}) with an old w.grad")

@@ -1,0 +1,5 @@
+"""Uses a @ b for the element-wise product, mixing up @ and *."""
+
+
+def hadamard(a, b):
+    return a @ b

@@ -1,0 +1,68 @@
+"""Kata 08: gradient accumulation.
+
+``backward()`` does not overwrite ``.grad``: it adds the new gradient to
+whatever is already there. That is a trap when you want one gradient at a time
+(reset ``.grad`` before each ``backward()``) and a tool when you want a sum of
+gradients, for example over the micro-batches of a batch too big to run at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+
+def accumulate(x: torch.Tensor, fns: list[Callable[[torch.Tensor], torch.Tensor]]) -> torch.Tensor:
+    """Call ``backward()`` on ``fn(x)`` for every ``fn`` in turn, never resetting, and return x.grad.
+
+    ``x`` is a leaf tensor with ``requires_grad=True`` and no gradient yet. The
+    result is the sum of the derivatives of all the functions at x: for
+    x = 1, x**2 then x**3 gives 2 + 3 = 5.
+    """
+    for fn in fns:
+        fn(x).backward()
+    return x.grad
+
+
+def separate_grads(
+    x: torch.Tensor, fns: list[Callable[[torch.Tensor], torch.Tensor]]
+) -> list[torch.Tensor]:
+    """Return a list with the derivative of each ``fn`` at ``x``, each one on its own.
+
+    Use ``backward()`` on ``x`` for every function, and reset ``x.grad`` before
+    each call, so no gradient adds onto another: for x = 1, x**2 then x**3
+    gives [2, 3]. ``x`` may already hold a gradient from earlier work; it must
+    not leak into any result. Careful: ``x.grad.zero_()`` changes the gradient
+    tensor in place, so a result you keep must not be that same tensor.
+    """
+    grads = []
+    for fn in fns:
+        if x.grad is not None:
+            x.grad.zero_()
+        fn(x).backward()
+        grads.append(x.grad.clone())
+    return grads
+
+
+def microbatch_grad(
+    w: torch.Tensor, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int
+) -> torch.Tensor:
+    """Return the full-batch gradient of a mean squared error, built up one micro-batch at a time.
+
+    The model predicts ``inputs @ w`` (``inputs`` has shape (N, D), ``w`` shape
+    (D,), ``targets`` shape (N,)); the loss is the mean of the N squared errors.
+    Split the rows into consecutive chunks of ``batch_size`` (the last chunk may
+    be shorter), call ``backward()`` once per chunk and let the gradients add up
+    in ``w.grad``. Scale each chunk's loss so that the chunks together make the
+    mean over all N rows, not a mean of chunk means. Start from a zero gradient
+    (``w`` may hold an old one), and return ``w.grad``.
+    """
+    w.grad = None
+    n = inputs.shape[0]
+    for start in range(0, n, batch_size):
+        x = inputs[start : start + batch_size]
+        y = targets[start : start + batch_size]
+        loss = ((x @ w - y) ** 2).sum() / n
+        loss.backward()
+    return w.grad
