@@ -8,6 +8,7 @@ import math
 
 import pytest
 import torch
+
 from learner import attributes
 
 
@@ -157,10 +158,12 @@ def test_num_elements(case):
 @pytest.mark.parametrize("shape", [(3, 4), (7,), (2, 5, 3), (1, 9)])
 def test_attributes_of_random_matrices(shape):
     tensor = torch.randn(shape)
-    assert attributes.shape_of(tensor) == shape, f"shape_of(torch.randn{shape})"
-    assert attributes.num_dims(tensor) == len(shape), f"num_dims(torch.randn{shape})"
-    assert attributes.num_elements(tensor) == math.prod(shape), (
-        f"num_elements(torch.randn{shape}) should be {math.prod(shape)}"
-    )
-    assert attributes.dtype_of(tensor) == torch.float32, "torch.randn gives float32"
-    assert attributes.tracks_grad(tensor) is False, "a fresh torch.randn tensor is not tracked"
+    facts = {
+        "shape_of": (attributes.shape_of(tensor), shape),
+        "num_dims": (attributes.num_dims(tensor), len(shape)),
+        "num_elements": (attributes.num_elements(tensor), math.prod(shape)),
+        "dtype_of": (attributes.dtype_of(tensor), torch.float32),
+        "tracks_grad": (attributes.tracks_grad(tensor), False),
+    }
+    for name, (got, expected) in facts.items():
+        assert got == expected, f"{name}(torch.randn{shape}) should be {expected!r}, got {got!r}"

@@ -7,9 +7,9 @@ your function changed the memory itself or only made a new tensor.
 
 import pytest
 import torch
-from learner import arithmetic
 
 from katakit.testing import assert_tensor
+from learner import arithmetic
 
 
 def _int_pair(shape):
@@ -67,7 +67,7 @@ def test_elementwise_matches_the_function_forms(pair):
     assert_tensor(y, y_before, what="y after elementwise(x, y) (it must not change)")
 
 
-def test_dividing_integers_gives_floats(pair):
+def test_division_is_true_division(pair):
     x, y = pair
     quotient = arithmetic.elementwise(x, y)[3]
     assert quotient.is_floating_point(), (

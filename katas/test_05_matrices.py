@@ -6,9 +6,9 @@ loops, straight from the definitions.
 
 import pytest
 import torch
-from learner import matrices
 
 from katakit.testing import assert_tensor
+from learner import matrices
 
 FLOAT_TOL = {"rtol": 1e-5, "atol": 1e-5}
 

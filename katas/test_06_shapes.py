@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pytest
 import torch
-from learner import shapes
 
 from katakit.testing import assert_tensor
+from learner import shapes
 
 
 def _row_order(t):

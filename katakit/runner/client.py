@@ -36,7 +36,7 @@ class Restart(Exception):
 def main(argv: list[str] | None = None) -> int:
     """The ``kata-run`` command: pytest's arguments in, pytest's exit status out."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return run(args, owner=os.getppid(), replace_process=True)
+    return run(args, owner=os.getsid(0), replace_process=True)
 
 
 def run(
@@ -49,7 +49,8 @@ def run(
 ) -> int:
     """Run pytest with ``args`` (focused on what changed) and return its exit status.
 
-    ``owner`` is the process whose end lets the server exit; ``changed`` the files
+    ``owner`` is the process whose end lets the server exit (for ``kata-run``, the
+    leader of its session: the terminal's shell); ``changed`` the files
     a watcher saw change, if it knows them.
     """
     root = find_root()
@@ -101,12 +102,31 @@ def _connect(where: location.Location) -> socket.socket:
 
 
 def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
-    """Start a server (unless one is starting) and connect once it listens."""
+    """Start a server (unless another is starting) and connect once it listens."""
     location.prepare(where)
     if sys.stderr.isatty():
         print("kata-run: starting the warm runner (imports torch once)...", file=sys.stderr)
+    deadline = time.monotonic() + START_TIMEOUT
+    proc, spawned = _spawn(root, where, owner), time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            return _connect(where)
+        except OSError:
+            pass
+        code = proc.poll()
+        if code == EXIT_IN_USE and time.monotonic() - spawned > 0.5:
+            # another server holds the lock: it is starting, or exiting right now
+            proc, spawned = _spawn(root, where, owner), time.monotonic()
+        elif code is not None and code != EXIT_IN_USE:
+            raise Unavailable(f"the warm runner could not start (see {where.log})")
+        time.sleep(0.02)
+    proc.kill()
+    raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
+
+
+def _spawn(root: Path, where: location.Location, owner: int) -> subprocess.Popen:
     with open(where.log, "ab") as log:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             [
                 sys.executable, "-m", "katakit.runner.server",
                 "--root", str(root), "--socket", str(where.socket),
@@ -119,18 +139,6 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            return _connect(where)
-        except OSError:
-            pass
-        code = proc.poll()
-        if code is not None and code != EXIT_IN_USE:
-            raise Unavailable(f"the warm runner could not start (see {where.log})")
-        time.sleep(0.02)
-    proc.kill()
-    raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
 
 
 def _stdio() -> list[int]:

@@ -40,6 +40,7 @@ class Server:
         self.where = where
         self.idle = idle
         self.owners: dict[int, int | None] = {}  # owner pid -> pidfd
+        self.had_owner = False  # without any, only the idle timeout ends the server
         self.selector = selectors.DefaultSelector()
         self.listener: socket.socket | None = None
         self.fingerprint = fingerprint(root)
@@ -70,7 +71,7 @@ class Server:
                 os.close(fd)
 
     def add_owner(self, pid: int) -> None:
-        """Stay alive while ``pid`` (a client's parent: ptw, a shell, kata watch) lives."""
+        """Stay alive while ``pid`` (a client's session leader, or kata watch) lives."""
         if pid <= 1 or pid in self.owners:
             return
         try:
@@ -82,6 +83,7 @@ class Server:
             except OSError:
                 return
         self.owners[pid] = fd
+        self.had_owner = True
         if fd is not None:
             self.selector.register(fd, selectors.EVENT_READ, ("owner", pid))
 
@@ -117,7 +119,7 @@ class Server:
                 else:
                     self._drop_owner(key.data[1])
             self._prune_owners()
-            if not self.owners:
+            if self.had_owner and not self.owners:
                 return
 
     # -- one request ---------------------------------------------------------

@@ -1,0 +1,186 @@
+"""Kata 09: devices, CPU and GPU. Edit src/devices.py until these pass.
+
+Tests that take ``device`` run once for every device this machine has (ids
+``[cpu]``, ``[cuda]``, ``[mps]``). A CPU-only machine cannot show that a tensor
+really moved, so some tests also send tensors to ``torch.device("meta")``: a
+device that exists everywhere and keeps only shape, dtype and device, no
+values. It is enough to see *where* your code put a tensor.
+"""
+
+import pytest
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+
+from katakit.testing import assert_tensor
+from learner import devices
+
+META = torch.device("meta")
+TENSORS = {
+    "float32-3x3": lambda: torch.randn(3, 3),
+    "int64-5": lambda: torch.randint(-9, 9, (5,)),
+    "float64-2x4": lambda: torch.randn(2, 4, dtype=torch.float64),
+}
+
+
+@pytest.fixture(params=list(TENSORS), ids=list(TENSORS))
+def tensor(request):
+    return TENSORS[request.param]()
+
+
+# -- pick_device -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cuda", "expected"), [(True, "cuda"), (False, "cpu")])
+def test_pick_device_asks_cuda(monkeypatch, cuda, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    device = devices.pick_device()
+    assert isinstance(device, torch.device), (
+        f"pick_device() should return a torch.device, got {type(device).__name__} {device!r}"
+    )
+    assert device.type == expected, f"with CUDA available={cuda}, got {device}"
+
+
+# -- to_device / to_cpu ----------------------------------------------------------------
+
+
+def test_to_device_keeps_the_values(device, tensor):
+    original = tensor.clone()
+    moved = devices.to_device(tensor, device)
+    assert_tensor(moved, original.to(device), what=f"to_device(t, {device})")
+    assert_tensor(tensor, original, what="t after to_device(t, ...) (it must stay where it was)")
+
+
+def test_to_device_really_moves_the_tensor(tensor):
+    moved = devices.to_device(tensor, META)
+    assert isinstance(moved, torch.Tensor), f"to_device should return a tensor, got {moved!r}"
+    assert moved.device == META, (
+        f"to_device(t, meta) returned a tensor on {moved.device}: t.to(device) does not move "
+        "t, it returns a moved copy, and that copy is what must be returned"
+    )
+    assert moved.shape == tensor.shape and moved.dtype == tensor.dtype
+
+
+def test_to_cpu_brings_a_tensor_back(device, tensor):
+    on_device = tensor.to(device)
+    back = devices.to_cpu(on_device)
+    assert_tensor(back, tensor, what=f"to_cpu(tensor on {device})")
+
+
+class _RecordDevices(TorchFunctionMode):
+    """Notes the name of every torch operation called and the device of its result."""
+
+    def __init__(self):
+        super().__init__()
+        self.ops = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        if isinstance(result, torch.Tensor):
+            self.ops.append((getattr(func, "__name__", str(func)), result.device))
+        return result
+
+
+def _fake_tensors():
+    """Fake tensors: like meta ones, but they may also move *off* meta, back to the CPU."""
+    try:
+        from torch._subclasses.fake_tensor import FakeTensorMode
+    except ImportError:  # pragma: no cover - every PyTorch this project supports has it
+        pytest.skip("this PyTorch has no fake tensors")
+    return FakeTensorMode()
+
+
+def test_to_cpu_moves_off_another_device():
+    with _fake_tensors():
+        elsewhere = torch.empty(4, 2, device=META)
+        back = devices.to_cpu(elsewhere)
+    assert isinstance(back, torch.Tensor), f"to_cpu should return a tensor, got {back!r}"
+    assert back.device.type == "cpu", f"to_cpu(tensor on meta) returned a tensor on {back.device}"
+    assert back.shape == (4, 2)
+
+
+# -- square_round_trip (Exercise 4) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (4,)])
+def test_square_round_trip_values(device, shape):
+    t = torch.randn(shape)
+    original = t.clone()
+    result = devices.square_round_trip(t, device)
+    assert_tensor(result, original**2, what=f"square_round_trip(t of shape {shape}, {device})")
+    assert_tensor(t, original, what="t after square_round_trip (it must not change)")
+
+
+def test_square_round_trip_squares_element_by_element():
+    t = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    # The matrix product t @ t would be [[7, 10], [15, 22]].
+    assert_tensor(
+        devices.square_round_trip(t, torch.device("cpu")),
+        torch.tensor([[1.0, 4.0], [9.0, 16.0]]),
+        what="square_round_trip([[1, 2], [3, 4]], cpu)",
+    )
+
+
+MOVES = {"to", "cpu", "cuda", "__get__"}  # operations that move or look, not compute
+
+
+def test_square_round_trip_squares_on_the_device_and_comes_back():
+    with _fake_tensors():
+        t = torch.empty(3, 3)
+        with _RecordDevices() as record:
+            result = devices.square_round_trip(t, META)
+    computed_on = {dev.type for name, dev in record.ops if name not in MOVES}
+    assert "meta" in computed_on, (
+        f"nothing was computed on the target device (operations and result devices: "
+        f"{record.ops}); was t.to(device) called without keeping its result?"
+    )
+    assert isinstance(result, torch.Tensor) and result.device.type == "cpu", (
+        f"square_round_trip must return its result on the CPU, got one on {result.device}"
+    )
+
+
+# -- place -----------------------------------------------------------------------------
+
+
+def test_place_puts_model_and_data_together(device):
+    model = nn.Linear(3, 2)
+    x = torch.randn(5, 3)
+    expected = model(x).detach()
+    model, moved_x = devices.place(model, x, device)
+    for name, param in model.named_parameters():
+        assert param.device.type == device.type, f"model.{name} is on {param.device}, not {device}"
+    assert moved_x.device.type == device.type, f"the batch is on {moved_x.device}, not {device}"
+    assert_tensor(model(moved_x).detach(), expected.to(moved_x.device), what=f"model(x) on {device}",
+                  rtol=1e-5, atol=1e-5)
+
+
+def test_place_moves_both_model_and_data():
+    model, x = devices.place(nn.Linear(4, 1), torch.randn(6, 4), META)
+    for name, param in model.named_parameters():
+        assert param.device == META, f"model.{name} is on {param.device}, not meta"
+    assert x.device == META, (
+        f"the returned batch is on {x.device}, not meta: unlike model.to(device), "
+        "x.to(device) does not move x in place, so keep the tensor it returns"
+    )
+
+
+# -- check_same_device -----------------------------------------------------------------
+
+
+def test_check_same_device_returns_the_shared_device(device):
+    model = nn.Linear(2, 2).to(device)
+    x = torch.randn(3, 2, device=device)
+    assert devices.check_same_device(model, x) == x.device
+
+
+@pytest.mark.parametrize("where", ["model elsewhere", "data elsewhere"])
+def test_check_same_device_names_both_devices(device, where):
+    model = nn.Linear(2, 2).to(META if where == "model elsewhere" else device)
+    x = torch.randn(3, 2, device=device if where == "model elsewhere" else META)
+    model_device, data_device = next(model.parameters()).device, x.device
+    with pytest.raises(ValueError) as info:
+        devices.check_same_device(model, x)
+    message = str(info.value)
+    assert str(model_device) in message and str(data_device) in message, (
+        f"the error should name both devices ({model_device} and {data_device}), got: {message!r}"
+    )

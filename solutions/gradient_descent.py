@@ -1,0 +1,77 @@
+"""Kata 10: gradient descent.
+
+Training is a loop: compute a loss from parameters that require gradients,
+call ``backward()``, step each parameter against its gradient inside
+``torch.no_grad()`` (so the step itself is not recorded), and zero the
+gradients before the next round (they accumulate otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+
+def minimise(
+    f: Callable[[torch.Tensor], torch.Tensor],
+    start: float,
+    lr: float = 0.1,
+    steps: int = 100,
+) -> torch.Tensor:
+    """Run ``steps`` steps of gradient descent on ``f`` from ``start``; return x.
+
+    x is a float32 tensor of shape () with ``requires_grad=True``, starting at
+    ``start``. Each step: compute ``f(x)``, call ``backward()``, then inside
+    ``torch.no_grad()`` replace x by x - lr * (gradient), updating x in place,
+    and zero the gradient. Exercise 5 is ``minimise(lambda x: (x - 5) ** 2, 0.0)``,
+    which ends close to 5.
+
+    Return x itself: still a leaf tensor with ``requires_grad=True`` and no
+    ``grad_fn``, the way an optimiser leaves a parameter.
+    """
+    x = torch.tensor(float(start), requires_grad=True)
+    for _ in range(steps):
+        loss = f(x)
+        loss.backward()
+        with torch.no_grad():
+            x -= lr * x.grad
+        x.grad.zero_()
+    return x
+
+
+def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Return the mean squared error: the mean of ``(prediction - target) ** 2``, a 0-dim tensor."""
+    return ((prediction - target) ** 2).mean()
+
+
+def fit_line(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    lr: float = 0.01,
+    epochs: int = 100,
+    w0: float = 0.0,
+    b0: float = 0.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fit y ≈ w * x + b by gradient descent on the ``mse`` loss; return ``(w, b)``.
+
+    ``x`` and ``y`` have shape (N, 1). Create ``w`` and ``b`` as tensors of shape
+    (1,) holding ``w0`` and ``b0``, with ``requires_grad=True`` and the dtype and
+    device of ``x``. Then, for every epoch: predict ``w * x + b``, compute the
+    loss, call ``backward()``, update ``w`` and ``b`` in place (``w -= lr * w.grad``)
+    inside ``torch.no_grad()``, and zero both gradients.
+
+    The returned ``w`` and ``b`` are those same leaf tensors: ``requires_grad``
+    still True, no ``grad_fn``.
+    """
+    w = torch.full((1,), w0, dtype=x.dtype, device=x.device, requires_grad=True)
+    b = torch.full((1,), b0, dtype=x.dtype, device=x.device, requires_grad=True)
+    for _ in range(epochs):
+        loss = mse(w * x + b, y)
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+            b -= lr * b.grad
+        w.grad.zero_()
+        b.grad.zero_()
+    return w, b

@@ -1,0 +1,61 @@
+"""Kata 09: devices, CPU and GPU.
+
+Every tensor lives on a device: the CPU, a CUDA GPU, or Apple's MPS. Moving a
+tensor with ``.to(device)`` returns a new tensor on that device and leaves the
+original where it was; moving a model with ``model.to(device)`` moves its
+parameters in place. An operation needs all its tensors on one device.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def pick_device() -> torch.device:
+    """Return ``torch.device("cuda")`` when CUDA is available, else ``torch.device("cpu")``.
+
+    Return a ``torch.device``, not a string, and ask torch on every call.
+    """
+    raise NotImplementedError("kata 09: implement pick_device() in src/devices.py")
+
+
+def to_device(t: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """Return the tensor ``t`` moved to ``device`` (same values, shape and dtype)."""
+    raise NotImplementedError("kata 09: implement to_device() in src/devices.py")
+
+
+def to_cpu(t: torch.Tensor) -> torch.Tensor:
+    """Return ``t`` moved to the CPU, wherever it lives now."""
+    raise NotImplementedError("kata 09: implement to_cpu() in src/devices.py")
+
+
+def square_round_trip(t: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """Exercise 4: square ``t`` element-wise on ``device`` and return the result on the CPU.
+
+    Move ``t`` to ``device``, compute ``t ** 2`` there (element by element, not
+    a matrix product), and bring the result back to the CPU. ``t`` itself is
+    left unchanged.
+    """
+    raise NotImplementedError("kata 09: implement square_round_trip() in src/devices.py")
+
+
+def place(model: nn.Module, x: torch.Tensor, device: torch.device) -> tuple[nn.Module, torch.Tensor]:
+    """Put ``model`` and the input batch ``x`` on ``device``; return both as ``(model, x)``.
+
+    Afterwards every parameter of the model and the returned batch must be on
+    ``device``, so that ``model(x)`` can run there.
+    """
+    raise NotImplementedError("kata 09: implement place() in src/devices.py")
+
+
+def check_same_device(model: nn.Module, x: torch.Tensor) -> torch.device:
+    """Return the device shared by ``model``'s parameters and ``x``.
+
+    Before running anything, compare the device of the model's first parameter
+    with ``x.device``. When they differ, raise ``ValueError`` with a message
+    that names both devices (for example ``"model is on cuda:0 but the data is
+    on cpu"``), instead of waiting for PyTorch's own error deep inside the
+    forward pass.
+    """
+    raise NotImplementedError("kata 09: implement check_same_device() in src/devices.py")
