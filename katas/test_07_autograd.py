@@ -74,7 +74,9 @@ def test_quadratic_grad_lands_in_x_grad(value):
         "x.grad is still None: backward() was never called on a result built from "
         "this very x (a formula typed in by hand, or a copy of x, leaves x.grad empty)"
     )
-    assert_tensor(x.grad, torch.tensor([2 * value + 3]), what=f"x.grad after quadratic_grad({value})")
+    assert_tensor(
+        x.grad, torch.tensor([2 * value + 3]), what=f"x.grad after quadratic_grad({value})"
+    )
 
 
 # -- chapter_graph ---------------------------------------------------------------------
@@ -96,8 +98,11 @@ def _chapter_grads(a, b):
 def test_chapter_graph_value(a, b):
     f = autograd.chapter_graph(_leaf(a), _leaf(b))
     _require_graph(f, f"chapter_graph({a:.3f}, {b:.3f})")
-    assert_tensor(f.detach(), torch.tensor(_chapter_f(a, b), dtype=torch.float64),
-                  what=f"chapter_graph({a:.3f}, {b:.3f})")
+    assert_tensor(
+        f.detach(),
+        torch.tensor(_chapter_f(a, b), dtype=torch.float64),
+        what=f"chapter_graph({a:.3f}, {b:.3f})",
+    )
 
 
 @pytest.mark.parametrize(("a", "b"), POINTS)
@@ -108,8 +113,12 @@ def test_chapter_graph_gradients_match_the_chain_rule(a, b):
     f.backward()
     da, db = _chapter_grads(a, b)
     assert ta.grad is not None and tb.grad is not None, "backward() did not reach a and b"
-    assert_tensor(ta.grad, torch.tensor(da, dtype=torch.float64), what=f"df/da at ({a:.3f}, {b:.3f})")
-    assert_tensor(tb.grad, torch.tensor(db, dtype=torch.float64), what=f"df/db at ({a:.3f}, {b:.3f})")
+    assert_tensor(
+        ta.grad, torch.tensor(da, dtype=torch.float64), what=f"df/da at ({a:.3f}, {b:.3f})"
+    )
+    assert_tensor(
+        tb.grad, torch.tensor(db, dtype=torch.float64), what=f"df/db at ({a:.3f}, {b:.3f})"
+    )
 
 
 def test_chapter_graph_in_float32_like_the_chapter():
@@ -119,10 +128,20 @@ def test_chapter_graph_in_float32_like_the_chapter():
     da, db = _chapter_grads(3.0, 4.0)
     # d = 144 is exact in float32, and sin/cos of it are correctly rounded to ~1e-7,
     # so the float32 gradients (about -34 and -25) agree with float64 to ~1e-5.
-    assert_tensor(a.grad, torch.tensor([da], dtype=torch.float32), what="df/da at (3, 4)",
-                  rtol=1e-5, atol=1e-4)
-    assert_tensor(b.grad, torch.tensor([db], dtype=torch.float32), what="df/db at (3, 4)",
-                  rtol=1e-5, atol=1e-4)
+    assert_tensor(
+        a.grad,
+        torch.tensor([da], dtype=torch.float32),
+        what="df/da at (3, 4)",
+        rtol=1e-5,
+        atol=1e-4,
+    )
+    assert_tensor(
+        b.grad,
+        torch.tensor([db], dtype=torch.float32),
+        what="df/db at (3, 4)",
+        rtol=1e-5,
+        atol=1e-4,
+    )
 
 
 # -- exercise3 -------------------------------------------------------------------------
@@ -133,8 +152,9 @@ def test_exercise3_value(x, y):
     f = autograd.exercise3(_leaf(x), _leaf(y))
     _require_graph(f, f"exercise3({x:.3f}, {y:.3f})")
     expected = x**2 + y**2 + 2 * x * y
-    assert_tensor(f.detach(), torch.tensor(expected, dtype=torch.float64),
-                  what=f"exercise3({x:.3f}, {y:.3f})")
+    assert_tensor(
+        f.detach(), torch.tensor(expected, dtype=torch.float64), what=f"exercise3({x:.3f}, {y:.3f})"
+    )
 
 
 @pytest.mark.parametrize(("x", "y"), [(1.0, 2.0)] + POINTS)
@@ -153,8 +173,12 @@ def test_exercise3_partials_are_2x_plus_2y(x, y):
 # (name, fn, df/dx, df/dy): the derivatives written out by hand.
 FUNCTIONS = [
     ("x*y**3", lambda x, y: x * y**3, lambda x, y: y**3, lambda x, y: 3 * x * y**2),
-    ("sin(x)*exp(y)", lambda x, y: torch.sin(x) * torch.exp(y),
-     lambda x, y: math.cos(x) * math.exp(y), lambda x, y: math.sin(x) * math.exp(y)),
+    (
+        "sin(x)*exp(y)",
+        lambda x, y: torch.sin(x) * torch.exp(y),
+        lambda x, y: math.cos(x) * math.exp(y),
+        lambda x, y: math.sin(x) * math.exp(y),
+    ),
     ("x**2 - 5*y", lambda x, y: x**2 - 5 * y, lambda x, y: 2 * x, lambda x, y: -5.0),
 ]
 
@@ -163,10 +187,16 @@ FUNCTIONS = [
 @pytest.mark.parametrize(("x", "y"), POINTS[1:])
 def test_partials_of_any_function(name, fn, dfdx, dfdy, x, y):
     dx, dy = autograd.partials(fn, _leaf(x), _leaf(y))
-    assert_tensor(dx, torch.tensor(dfdx(x, y), dtype=torch.float64),
-                  what=f"partials({name}) df/dx at ({x:.3f}, {y:.3f})")
-    assert_tensor(dy, torch.tensor(dfdy(x, y), dtype=torch.float64),
-                  what=f"partials({name}) df/dy at ({x:.3f}, {y:.3f})")
+    assert_tensor(
+        dx,
+        torch.tensor(dfdx(x, y), dtype=torch.float64),
+        what=f"partials({name}) df/dx at ({x:.3f}, {y:.3f})",
+    )
+    assert_tensor(
+        dy,
+        torch.tensor(dfdy(x, y), dtype=torch.float64),
+        what=f"partials({name}) df/dy at ({x:.3f}, {y:.3f})",
+    )
 
 
 def test_partials_keep_the_shape_of_each_variable():
@@ -180,5 +210,9 @@ def test_partials_keep_the_shape_of_each_variable():
 
 def test_partials_of_exercise3_at_the_chapter_point():
     dx, dy = autograd.partials(autograd.exercise3, _leaf(1.0), _leaf(2.0))
-    assert_tensor(dx, torch.tensor(6.0, dtype=torch.float64), what="partials(exercise3) df/dx at (1, 2)")
-    assert_tensor(dy, torch.tensor(6.0, dtype=torch.float64), what="partials(exercise3) df/dy at (1, 2)")
+    assert_tensor(
+        dx, torch.tensor(6.0, dtype=torch.float64), what="partials(exercise3) df/dx at (1, 2)"
+    )
+    assert_tensor(
+        dy, torch.tensor(6.0, dtype=torch.float64), what="partials(exercise3) df/dy at (1, 2)"
+    )

@@ -61,7 +61,9 @@ def test_accumulate_adds_up_every_gradient(x, names):
 
 def _check_list(result, expected, what):
     assert isinstance(result, list), f"{what} should return a list, got {type(result).__name__}"
-    assert len(result) == len(expected), f"{what} returned {len(result)} gradients, not {len(expected)}"
+    assert len(result) == len(expected), (
+        f"{what} returned {len(result)} gradients, not {len(expected)}"
+    )
     for i, (got, want) in enumerate(zip(result, expected, strict=True)):
         assert_tensor(got, torch.tensor([want], dtype=torch.float64), what=f"{what}[{i}]")
 
@@ -94,14 +96,20 @@ def test_separate_grads_results_survive_later_resets(x, names):
     result = accumulation.separate_grads(t, _fns(names))
     if t.grad is not None:
         t.grad.zero_()  # what the next training step would do
-    _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names}) after x.grad.zero_()")
+    _check_list(
+        result, _derivatives(x, names), f"separate_grads({x}, {names}) after x.grad.zero_()"
+    )
 
 
 def test_chapter_sequence_accumulate_then_reset():
     x = torch.tensor([1.0], requires_grad=True)
-    assert_tensor(accumulation.accumulate(x, [lambda t: t**2]), torch.tensor([2.0]), what="first gradient")
     assert_tensor(
-        accumulation.accumulate(x, [lambda t: t**3]), torch.tensor([5.0]), what="second (accumulated)"
+        accumulation.accumulate(x, [lambda t: t**2]), torch.tensor([2.0]), what="first gradient"
+    )
+    assert_tensor(
+        accumulation.accumulate(x, [lambda t: t**3]),
+        torch.tensor([5.0]),
+        what="second (accumulated)",
     )
     (third,) = accumulation.separate_grads(x, [lambda t: t**3])
     assert_tensor(third, torch.tensor([3.0]), what="third gradient, after a reset")
@@ -119,7 +127,9 @@ def _full_batch_grad(w, inputs, targets):
 SIZES = [(10, 3, 4), (12, 2, 3), (7, 1, 7), (9, 4, 1), (10, 3, 25), (11, 2, 5)]
 
 
-@pytest.mark.parametrize(("n", "d", "batch_size"), SIZES, ids=[f"N{n}-D{d}-B{b}" for n, d, b in SIZES])
+@pytest.mark.parametrize(
+    ("n", "d", "batch_size"), SIZES, ids=[f"N{n}-D{d}-B{b}" for n, d, b in SIZES]
+)
 def test_microbatch_grad_equals_the_full_batch_gradient(n, d, batch_size):
     inputs = torch.randn(n, d, dtype=torch.float64)
     targets = torch.randn(n, dtype=torch.float64)
@@ -140,4 +150,6 @@ def test_microbatch_grad_starts_from_zero(batch_size):
     (w * 7).sum().backward()  # an old gradient from a previous step
     expected = _full_batch_grad(w.detach(), inputs, targets)
     result = accumulation.microbatch_grad(w, inputs, targets, batch_size)
-    assert_tensor(result, expected, what=f"microbatch_grad(batch_size={batch_size}) with an old w.grad")
+    assert_tensor(
+        result, expected, what=f"microbatch_grad(batch_size={batch_size}) with an old w.grad"
+    )

@@ -43,14 +43,23 @@ def test_minimise_exercise5():
     x = gd.minimise(lambda t: (t - 5) ** 2, 0.0, lr=0.1, steps=100)
     _check_parameter(x, "minimise(...)", torch.float32, torch.device("cpu"))
     # Each step shrinks the distance to 5 by a factor 1 - 2 * 0.1 = 0.8; 0.8**100 is about 2e-10.
-    assert_tensor(x.detach(), torch.tensor(5.0), what="minimise((x - 5)**2, 0, lr=0.1, steps=100)",
-                  rtol=0, atol=1e-5)
+    assert_tensor(
+        x.detach(),
+        torch.tensor(5.0),
+        what="minimise((x - 5)**2, 0, lr=0.1, steps=100)",
+        rtol=0,
+        atol=1e-5,
+    )
 
 
 _rng = random.Random(10)
 SQUARE_CASES = [(5.0, 0.0, 0.1, 3), (-2.0, 1.0, 0.25, 4), (3.5, -4.0, 0.05, 10)] + [
-    (round(_rng.uniform(-6, 6), 2), round(_rng.uniform(-6, 6), 2), round(_rng.uniform(0.02, 0.4), 3),
-     _rng.randint(1, 12))
+    (
+        round(_rng.uniform(-6, 6), 2),
+        round(_rng.uniform(-6, 6), 2),
+        round(_rng.uniform(0.02, 0.4), 3),
+        _rng.randint(1, 12),
+    )
     for _ in range(3)
 ]
 
@@ -62,20 +71,27 @@ def test_minimise_takes_exactly_the_gradient_steps(target, start, lr, steps):
     expected = target + (1 - 2 * lr) ** steps * (start - target)
     what = f"minimise((x - {target})**2, start={start}, lr={lr}, steps={steps})"
     # A few float32 roundings of numbers below 10 per step: far under 1e-5.
-    assert_tensor(x.detach(), torch.tensor(expected, dtype=torch.float32), what=what,
-                  rtol=1e-5, atol=1e-5)
+    assert_tensor(
+        x.detach(), torch.tensor(expected, dtype=torch.float32), what=what, rtol=1e-5, atol=1e-5
+    )
 
 
-@pytest.mark.parametrize(("c", "start", "lr", "steps"), [(8.0, 0.0, 0.05, 25), (1.0, 3.0, 0.02, 40)])
+@pytest.mark.parametrize(
+    ("c", "start", "lr", "steps"), [(8.0, 0.0, 0.05, 25), (1.0, 3.0, 0.02, 40)]
+)
 def test_minimise_any_function(c, start, lr, steps):
     # f = x^4 / 4 - c x has f' = x^3 - c and its minimum at the cube root of c.
     x = gd.minimise(lambda t: t**4 / 4 - c * t, start, lr=lr, steps=steps)
     expected = _reference_minimise(lambda v: v**3 - c, start, lr, steps)
     _check_parameter(x, "minimise(...)", torch.float32, torch.device("cpu"))
     # These steps contract (|1 - 3 lr x^2| < 1 near the end), so float32 roundings do not grow.
-    assert_tensor(x.detach(), torch.tensor(expected, dtype=torch.float32),
-                  what=f"minimise(x**4/4 - {c}x, start={start}, lr={lr}, steps={steps})",
-                  rtol=1e-5, atol=1e-5)
+    assert_tensor(
+        x.detach(),
+        torch.tensor(expected, dtype=torch.float32),
+        what=f"minimise(x**4/4 - {c}x, start={start}, lr={lr}, steps={steps})",
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 # -- mse -------------------------------------------------------------------------------
@@ -87,8 +103,12 @@ def test_mse(shape):
     target = torch.randn(shape)
     loss = gd.mse(prediction, target)
     expected = torch.nn.functional.mse_loss(prediction, target).detach()
-    assert isinstance(loss, torch.Tensor) and loss.ndim == 0, f"mse should return a 0-dim tensor, got {loss!r}"
-    assert loss.requires_grad, "mse lost the graph: the loss must stay a tensor built from prediction"
+    assert isinstance(loss, torch.Tensor) and loss.ndim == 0, (
+        f"mse should return a 0-dim tensor, got {loss!r}"
+    )
+    assert loss.requires_grad, (
+        "mse lost the graph: the loss must stay a tensor built from prediction"
+    )
     assert_tensor(loss.detach(), expected, what=f"mse(prediction, target) of shape {shape}")
 
 
@@ -118,10 +138,20 @@ def _least_squares(x, y):
 
 
 def _assert_params(w, b, expected, what, atol):
-    assert_tensor(w.detach().cpu(), torch.tensor([expected[0]], dtype=w.dtype), what=f"w of {what}",
-                  rtol=0, atol=atol)
-    assert_tensor(b.detach().cpu(), torch.tensor([expected[1]], dtype=b.dtype), what=f"b of {what}",
-                  rtol=0, atol=atol)
+    assert_tensor(
+        w.detach().cpu(),
+        torch.tensor([expected[0]], dtype=w.dtype),
+        what=f"w of {what}",
+        rtol=0,
+        atol=atol,
+    )
+    assert_tensor(
+        b.detach().cpu(),
+        torch.tensor([expected[1]], dtype=b.dtype),
+        what=f"b of {what}",
+        rtol=0,
+        atol=atol,
+    )
 
 
 def test_fit_line_chapter_settings(device):
@@ -144,7 +174,9 @@ def test_fit_line_converges_to_the_least_squares_line(device, true_w, true_b):
     # With lr = 0.1 the error shrinks by a factor of at least about 0.8 per epoch, far below
     # float32 resolution after 300 epochs: only roundings remain, well under 1e-4.
     best = _least_squares(x, y)
-    _assert_params(w, b, best, f"fit_line(y = {true_w}x + {true_b} + noise, lr=0.1, 300 epochs)", 1e-4)
+    _assert_params(
+        w, b, best, f"fit_line(y = {true_w}x + {true_b} + noise, lr=0.1, 300 epochs)", 1e-4
+    )
     # The noise has std 0.5 over 100 points, so the least-squares w and b have standard
     # errors of about 0.5 / sqrt(100) = 0.05: 4 of them is 0.2.
     assert abs(w.item() - true_w) < 0.2 and abs(b.item() - true_b) < 0.2, (

@@ -36,10 +36,13 @@ where and what:
                            verify:  install nothing, only run the checks below
   --wheelhouse DIR       offline: take every package from DIR (pip --no-index
                          --find-links DIR)                        KATA_WHEELHOUSE
+  --build-wheelhouse DIR download (or build) every wheel the install needs into
+                         DIR, for this platform and Python, and install nothing;
+                         honours --cpu, --torch-version and --torch-wheel
   --verify               after installing, check the result: torch imports, the
-                         devices it sees, `kata` and exactly one `ptw` (from
-                         pytest-watch) are installed, and the environment kata
-                         passes against the reference solutions
+                         devices it sees, `kata status` works, exactly one `ptw`
+                         (from pytest-watch) is installed, and the environment
+                         kata passes against the reference solutions
 
 network (so an unreachable index fails in seconds, not minutes):
   --timeout SECONDS      pip's socket timeout (default 15)        KATA_PIP_TIMEOUT
@@ -70,6 +73,7 @@ torch_wheel=${TORCH_WHEEL:-}
 torch_index=${TORCH_INDEX_URL:-}
 venv=${KATA_VENV:-}
 wheelhouse=${KATA_WHEELHOUSE:-}
+build_wheelhouse=
 timeout=${KATA_PIP_TIMEOUT:-15}
 retries=${KATA_PIP_RETRIES:-2}
 phase=all
@@ -88,6 +92,7 @@ while [[ $# -gt 0 ]]; do
         --venv) need_value "$@"; venv=$2; shift ;;
         --phase) need_value "$@"; phase=$2; shift ;;
         --wheelhouse) need_value "$@"; wheelhouse=$2; shift ;;
+        --build-wheelhouse) need_value "$@"; build_wheelhouse=$2; shift ;;
         --verify) verify=1 ;;
         --timeout) need_value "$@"; timeout=$2; shift ;;
         --retries) need_value "$@"; retries=$2; shift ;;
@@ -119,6 +124,7 @@ absolute() { if [[ $1 == /* ]]; then echo "$1"; else echo "$OLDPWD/$1"; fi; }
 [[ -n $torch_wheel ]] && torch_wheel=$(absolute "$torch_wheel")
 [[ -n $wheelhouse ]] && wheelhouse=$(absolute "$wheelhouse")
 [[ -n $venv ]] && venv=$(absolute "$venv")
+[[ -n $build_wheelhouse ]] && build_wheelhouse=$(absolute "$build_wheelhouse")
 
 # --- the Python to install into ------------------------------------------------
 if [[ -n $venv ]]; then
@@ -251,8 +257,41 @@ EOF
         die "the environment kata fails against the reference solutions"
     fi
     echo "    environment kata against the solutions: $(grep -m 1 -E '[0-9]+ passed' <<<"$out" | sed -E 's/^=+ | =+$//g')"
-    echo "    commands: $bindir/kata, $bindir/ptw (pytest-watch)"
+    local kata=$bindir/kata
+    [[ -x $kata ]] || kata=kata
+    (cd "$root" && "$kata" status --json >/dev/null) || die "kata status fails"
+    echo "    kata status: ok; commands: $bindir/kata, $bindir/ptw (pytest-watch)"
 }
+
+# Every wheel an offline install needs: torch, the project's dependencies (source-only
+# ones built into wheels), and the build backend for the editable install.
+make_wheelhouse() {
+    local dir=$build_wheelhouse spec=torch==$torch_version
+    mkdir -p "$dir"
+    if [[ -n $torch_wheel ]]; then
+        [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
+        cp "$torch_wheel" "$dir/"
+    else
+        local index=$torch_index args=()
+        [[ $variant == cpu && -z $index ]] && index=$CPU_INDEX
+        [[ -n $index ]] && args=(--index-url "$index")
+        step "downloading $spec ($variant build) into $dir"
+        : >"$log"
+        "$py" -m pip download "${pip_opts[@]}" --log "$log" --dest "$dir" "${args[@]}" "$spec" \
+            || die "could not download $spec into $dir (pip's messages are above)"
+    fi
+    step "adding torch-katas' dependencies and build backend to $dir"
+    : >"$log"
+    "$py" -m pip wheel "${pip_opts[@]}" --log "$log" --wheel-dir "$dir" --find-links "$dir" \
+        "$spec" "${root}[dev]" hatchling editables \
+        || die "could not fill the wheelhouse $dir (pip's messages are above)"
+    step "wheelhouse ready: $(find "$dir" -name '*.whl' | wc -l) wheels in $dir; install with --wheelhouse $dir"
+}
+
+if [[ -n $build_wheelhouse ]]; then
+    make_wheelhouse
+    exit 0
+fi
 
 case $phase in
     all) install_torch; install_project ;;

@@ -14,11 +14,12 @@ import torch
 
 
 def accumulate(x: torch.Tensor, fns: list[Callable[[torch.Tensor], torch.Tensor]]) -> torch.Tensor:
-    """Call ``backward()`` on ``fn(x)`` for every ``fn`` in turn, never resetting, and return x.grad.
+    """Call ``backward()`` on ``fn(x)`` for each ``fn`` in turn, never resetting; return x.grad.
 
-    ``x`` is a leaf tensor with ``requires_grad=True`` and no gradient yet. The
-    result is the sum of the derivatives of all the functions at x: for
-    x = 1, x**2 then x**3 gives 2 + 3 = 5.
+    ``x`` is a leaf tensor with ``requires_grad=True``. Starting from no
+    gradient, the result is the sum of the derivatives of all the functions at
+    x: for x = 1, x**2 then x**3 gives 2 + 3 = 5. Do not clear ``x.grad`` at
+    any point: a gradient x already holds is added onto as well.
     """
     for fn in fns:
         fn(x).backward()

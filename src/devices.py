@@ -40,7 +40,9 @@ def square_round_trip(t: torch.Tensor, device: torch.device) -> torch.Tensor:
     raise NotImplementedError("kata 09: implement square_round_trip() in src/devices.py")
 
 
-def place(model: nn.Module, x: torch.Tensor, device: torch.device) -> tuple[nn.Module, torch.Tensor]:
+def place(
+    model: nn.Module, x: torch.Tensor, device: torch.device
+) -> tuple[nn.Module, torch.Tensor]:
     """Put ``model`` and the input batch ``x`` on ``device``; return both as ``(model, x)``.
 
     Afterwards every parameter of the model and the returned batch must be on

@@ -1,4 +1,4 @@
-"""Resets with x.grad = None, so backward() makes a fresh tensor each time; clears it at the end too."""
+"""Resets with x.grad = None, so each backward() makes a fresh tensor; clears it at the end too."""
 
 
 def separate_grads(x, fns):

@@ -12,12 +12,10 @@ import os
 import selectors
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from katakit.catalog import Catalog, CatalogError, find_root, load
 from katakit.runner import fallback, focus, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
@@ -53,24 +51,25 @@ def run(
     leader of its session: the terminal's shell); ``changed`` the files
     a watcher saw change, if it knows them.
     """
-    root = find_root()
+    root = location.find_root(Path.cwd())
     reason = fallback.fork_unavailable()
-    if root is not None:
-        args, _ = focus.focus_args(root, args, changed)
+    if root is None:
+        reason = reason or "no katas.toml here or above"
     elif reason is None:
-        reason = "no katas.toml here or above"
-    if reason is not None:
-        return fallback.run_plain(args, reason, replace_process=replace_process)
-    where = location.for_root(root)
-    try:
-        for _attempt in range(3):
-            try:
-                return _serve(root, where, args, owner, reraise_interrupt)
-            except Restart:
-                continue
-        raise Unavailable("the warm runner keeps restarting")
-    except Unavailable as exc:
-        return fallback.run_plain(args, str(exc), replace_process=replace_process)
+        where = location.for_root(root)
+        focused = focus.wants_focus(args)
+        try:
+            for _attempt in range(3):
+                try:
+                    return _serve(root, where, args, owner, focused, changed, reraise_interrupt)
+                except Restart:
+                    continue
+            raise Unavailable("the warm runner keeps restarting")
+        except Unavailable as exc:
+            reason = str(exc)
+    if root is not None:
+        args = focus.focus_args(root, args, changed)
+    return fallback.run_plain(args, reason, replace_process=replace_process)
 
 
 def stop(where: location.Location) -> bool:
@@ -124,7 +123,9 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
     raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
 
 
-def _spawn(root: Path, where: location.Location, owner: int) -> subprocess.Popen:
+def _spawn(root: Path, where: location.Location, owner: int):  # noqa: ANN202 (a Popen)
+    import subprocess
+
     with open(where.log, "ab") as log:
         return subprocess.Popen(
             [
@@ -164,7 +165,13 @@ def _streams() -> dict[str, tuple[str, str]]:
 
 
 def _serve(
-    root: Path, where: location.Location, args: list[str], owner: int, reraise: bool
+    root: Path,
+    where: location.Location,
+    args: list[str],
+    owner: int,
+    focused: bool,
+    changed: list[Path] | None,
+    reraise: bool,
 ) -> int:
     try:
         sock = _connect(where)
@@ -172,6 +179,9 @@ def _serve(
         sock = _start(root, where, owner)
     request = {
         "args": args,
+        "focus": focused,  # the server appends the kata files to run
+        "changed": None if changed is None else [str(p) for p in changed],
+        "root": str(root),
         "cwd": os.getcwd(),
         "env": dict(os.environ),
         "owner": owner,
@@ -267,27 +277,15 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
             else f"exited with status {message.get('status')} before pytest finished"
         )
         where = message.get("where", "")
+        subject = f"kata {message['kata']}" if message.get("kata") else "the test run"
         print(
-            f"{_crash_subject(where, root)} crashed: the test process {how}{_where(where, root)}",
+            f"{subject} crashed: the test process {how}{_where(where, root)}",
             file=sys.stderr,
             flush=True,
         )
     if interrupted and reraise:
         raise KeyboardInterrupt
     return code
-
-
-def _catalog(root: Path) -> Catalog | None:
-    try:
-        return load(root)
-    except CatalogError:
-        return None
-
-
-def _crash_subject(nodeid: str, root: Path) -> str:
-    catalog = _catalog(root)
-    kata = catalog.by_test_file(nodeid.split("::")[0]) if catalog and nodeid else None
-    return f"kata {kata.label}" if kata else "the test run"
 
 
 def _where(nodeid: str, root: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 
 RUNNER_ENV = "KATA_RUNNER"  # "0" always runs plain pytest
@@ -34,4 +33,6 @@ def run_plain(args: list[str], reason: str, *, replace_process: bool = False) ->
     if replace_process and os.name == "posix":
         sys.stdout.flush()
         os.execv(cmd[0], cmd)
+    import subprocess
+
     return subprocess.call(cmd)

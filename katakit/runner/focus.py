@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from katakit import results
-from katakit.catalog import Catalog, CatalogError, Kata, load
+if TYPE_CHECKING:  # the client imports this module: keep it light
+    from katakit.catalog import Catalog, Kata
 
 FOCUS_ENV = "KATA_FOCUS"  # "0" turns focusing off: the args go to pytest as given
 
@@ -53,6 +54,8 @@ def choose(
     ``changed`` are the files a watcher saw change; without them (``ptw`` does not
     say) the learner modules newer than their saved results are the changed ones.
     """
+    from katakit import results
+
     present = [k for k in catalog.katas if (root / k.tests).is_file()]
     if changed is not None:
         touched = {_relative(root, path) for path in changed}
@@ -69,18 +72,19 @@ def choose(
 
 
 def focus_args(
-    root: Path, args: list[str], changed: Iterable[Path] | None = None
-) -> tuple[list[str], list[Kata]]:
-    """``args`` with the chosen kata files appended, and those katas."""
+    root: Path, args: list[str], changed: Iterable[Path] | None = None, cwd: Path | None = None
+) -> list[str]:
+    """``args`` with the chosen kata files (relative to ``cwd``) appended."""
     if not wants_focus(args):
-        return args, []
+        return args
+    from katakit.catalog import CatalogError, load
+
     try:
         catalog = load(root)
     except CatalogError:
-        return args, []
+        return args
     katas = choose(root, catalog, changed)
-    cwd = Path.cwd()
-    return args + [os.path.relpath(root / k.tests, cwd) for k in katas], katas
+    return args + [os.path.relpath(root / k.tests, cwd or Path.cwd()) for k in katas]
 
 
 def _relative(root: Path, path: Path) -> str:

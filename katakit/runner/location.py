@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 SOCKET_ENV = "KATA_RUNNER_SOCKET"  # override the socket path (tests use their own)
@@ -14,9 +11,11 @@ DEFAULT_IDLE = 1800.0
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux
 
 
-@dataclass(frozen=True)
 class Location:
-    socket: Path
+    """The socket path; the lock, pid and log files sit beside it."""
+
+    def __init__(self, socket: Path) -> None:
+        self.socket = socket
 
     @property
     def lock(self) -> Path:
@@ -38,10 +37,22 @@ def for_root(root: Path) -> Location:
         return Location(Path(given).absolute())
     path = root / ".kata" / "runner.sock"
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
+        import hashlib
+        import tempfile
+
         digest = hashlib.sha1(os.fsencode(root)).hexdigest()[:16]
         folder = Path(tempfile.gettempdir()) / f"torch-katas-{os.getuid()}"
         path = folder / f"{digest}.sock"
     return Location(path)
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``katas.toml`` (no toml parsing)."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / "katas.toml").is_file():
+            return folder
+    return None
 
 
 def idle_timeout() -> float:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import child, hazards, location, protocol, warm
+from katakit.runner import child, focus, hazards, location, protocol, warm
 from katakit.runner.freshness import fingerprint
 
 GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
@@ -143,6 +143,14 @@ class Server:
             if hazard:
                 protocol.send(conn, {"event": "refused", "restart": False, "reason": hazard})
                 raise Shutdown
+            if request.get("focus"):
+                changed = request.get("changed")
+                request["args"] = focus.focus_args(
+                    Path(request["root"]),
+                    list(request["args"]),
+                    None if changed is None else [Path(p) for p in changed],
+                    Path(request["cwd"]),
+                )
             self.run(conn, request, fds)
         finally:
             for fd in fds:
@@ -172,7 +180,8 @@ class Server:
             if status.get("killed"):
                 reply = {"event": "killed", "code": 2, "where": where}
             elif not done:
-                reply = {"event": "crashed", "where": where, **status}
+                reply = {"event": "crashed", "where": where, "kata": _kata_label(request, where),
+                         **status}
             try:
                 protocol.send(conn, reply)
             except OSError:
@@ -243,6 +252,19 @@ class Server:
             sig = os.WTERMSIG(status)
             return {"signal": signal.Signals(sig).name, "code": 128 + sig}
         return {"status": os.WEXITSTATUS(status), "code": os.WEXITSTATUS(status) or 1}
+
+
+def _kata_label(request: dict[str, Any], nodeid: str) -> str | None:
+    """``03 attributes`` for a node id in that kata's test file."""
+    from katakit.catalog import CatalogError, load
+
+    root = Path(request.get("root", "."))
+    try:
+        test_file = (Path(request["cwd"]) / nodeid.split("::")[0]).resolve()
+        kata = load(root).by_test_file(test_file.relative_to(root.resolve()).as_posix())
+    except (CatalogError, ValueError, OSError):
+        return None
+    return kata.label if kata else None
 
 
 def _interrupt(pid: int) -> None:

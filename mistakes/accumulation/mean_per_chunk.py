@@ -1,4 +1,4 @@
-"""Takes each micro-batch's own mean, so the summed gradient is too big by about the number of chunks."""
+"""Takes each micro-batch's own mean, so the sum is too big by about the number of chunks."""
 
 
 def microbatch_grad(w, inputs, targets, batch_size):

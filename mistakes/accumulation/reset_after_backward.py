@@ -1,4 +1,4 @@
-"""Resets x.grad after each backward() instead of before, so an old gradient on x leaks into the first result."""
+"""Resets x.grad after each backward(), not before: an old gradient leaks into the first result."""
 
 
 def separate_grads(x, fns):

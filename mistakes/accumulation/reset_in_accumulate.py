@@ -1,4 +1,4 @@
-"""Zeroes x.grad before every backward() out of habit, so only the last function's gradient is left."""
+"""Zeroes x.grad before every backward() out of habit, so only the last gradient is left."""
 
 
 def accumulate(x, fns):

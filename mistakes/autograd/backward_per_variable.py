@@ -1,4 +1,4 @@
-"""Calls backward() once per variable, not knowing one call fills every .grad; the second call adds onto the first."""
+"""Calls backward() per variable; one call fills every .grad, so the second adds onto the first."""
 
 
 def partials(fn, x, y):

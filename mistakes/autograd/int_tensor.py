@@ -1,4 +1,4 @@
-"""Passes the value straight to torch.tensor, so a whole number gives an int64 tensor, which cannot require gradients."""
+"""Passes a whole number straight to torch.tensor: an int64 tensor cannot require gradients."""
 
 
 def tracked(value):

@@ -1,4 +1,4 @@
-"""Uses math.sin, which turns the tensor into a plain float and cuts the sin branch out of the graph."""
+"""Uses math.sin, which makes a plain float and cuts the sin branch out of the graph."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Re-wraps x with torch.tensor(x, requires_grad=True): the gradient lands on that copy, not on x."""
+"""Re-wraps x as torch.tensor(x, requires_grad=True): the gradient lands on the copy, not on x."""
 
 
 def quadratic_grad(x):

@@ -1,4 +1,4 @@
-"""Runs the model to see whether it fails, so a mix-up surfaces as PyTorch's RuntimeError, not a ValueError."""
+"""Runs the model to see if it fails: a mix-up shows as PyTorch's RuntimeError, not ValueError."""
 
 
 def check_same_device(model, x):

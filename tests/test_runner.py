@@ -1,0 +1,296 @@
+"""The warm runner (``kata-run``): same outcomes as plain pytest, never stale, never stuck."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from katakit import results
+from katakit.catalog import load
+from katakit.runner import client, focus, location
+
+KATA = "katas/test_01_creation.py"
+
+
+@pytest.fixture(scope="module")
+def runner_env(tmp_path_factory: pytest.TempPathFactory):
+    """A server of this module's own (its socket, a short idle time); stopped afterwards."""
+    folder = tmp_path_factory.mktemp("runner")
+    env = {location.SOCKET_ENV: str(folder / "s.sock"), location.IDLE_ENV: "120"}
+    yield env
+    where = location.Location(Path(env[location.SOCKET_ENV]))
+    pid = _server_pid(where)
+    client.stop(where)
+    if pid is not None:
+        assert _gone(pid, 10), f"the server {pid} did not exit"
+
+
+@pytest.fixture
+def warm(kata_repo: Path, runner_env: dict[str, str]):
+    """Run ``kata-run ARGS`` in the copied repo: ``warm("--solutions", "-q")``."""
+
+    def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+        return run(
+            [sys.executable, "-m", "katakit.runner", *args],
+            kata_repo,
+            timeout,
+            env={**runner_env, **(env or {})},
+        )
+
+    return _run
+
+
+def _server_pid(where: location.Location) -> int | None:
+    try:
+        return int(where.pidfile.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie has exited
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+def _normal(text: str) -> str:
+    """Output without timings."""
+    return re.sub(r"in \d+\.\d+s", "in Xs", text)
+
+
+def _impl(kata_repo: Path, extra: str = "", module: str = "creation") -> Path:
+    """A copy of the solutions with ``extra`` appended to ``module``."""
+    impl = kata_repo / "impl"
+    if not impl.exists():
+        shutil.copytree(kata_repo / "solutions", impl)
+    path = impl / f"{module}.py"
+    path.write_text((kata_repo / "solutions" / f"{module}.py").read_text() + extra)
+    return impl
+
+
+def _server(runner_env: dict[str, str]) -> int | None:
+    return _server_pid(location.Location(Path(runner_env[location.SOCKET_ENV])))
+
+
+# -- the client --------------------------------------------------------------
+
+
+def test_client_does_not_import_torch(kata_repo: Path) -> None:
+    out = run([sys.executable, "-X", "importtime", "-c", "import katakit.runner.client"], kata_repo)
+    assert out.returncode == 0, out.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+    assert "katakit.runner.client" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("torch", "numpy", "pytest")}
+
+
+# -- identical outcomes --------------------------------------------------------
+
+BROKEN = {
+    "failing": "\n\ndef from_list(values):\n    return values\n",
+    "erroring": "\n\nraise RuntimeError('broken at import')\n",
+    "syntax": "\n\ndef from_list(values)\n    return values\n",
+}
+
+
+@pytest.mark.parametrize("case", ["passing", "stubs", *BROKEN])
+def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, run_pytest) -> None:
+    if case == "passing":
+        args = ["--solutions", "-q", KATA]
+    elif case == "stubs":
+        args = ["-q", KATA]
+    else:
+        args = ["--impl", str(_impl(kata_repo, BROKEN[case])), "-q", KATA]
+    plain = run_pytest(*args)
+    hot = warm(*args)
+    assert hot.returncode == plain.returncode
+    assert _normal(hot.stdout) == _normal(plain.stdout)
+    assert hot.stderr == plain.stderr
+    assert "running plain pytest" not in hot.stderr
+
+
+# -- never stale ----------------------------------------------------------------
+
+
+def test_two_same_size_edits_in_one_second_are_both_seen(kata_repo: Path, warm) -> None:
+    test = kata_repo / "katas" / "test_zz_stale.py"
+    test.write_text("def test_sum():\n    assert 1 + 1 == 2\n")
+    impl = _impl(kata_repo, "\nSTALE = 1 + 1\nassert STALE == 2\n")
+    module = impl / "creation.py"
+    # a plain run that writes bytecode: the stale .pyc a cache could wrongly reuse
+    env = {"PYTHONDONTWRITEBYTECODE": ""}
+    first = run([sys.executable, "-m", "pytest", "-q", str(test)], kata_repo, env=env)
+    assert first.returncode == 0, first.stdout
+    caches = sorted(kata_repo.rglob("*.pyc"))
+    assert caches
+    stamps = {p: p.stat().st_mtime_ns for p in caches}
+    assert warm("--impl", str(impl), "-q", str(test), KATA).returncode == 0
+
+    for path, old, new in ((test, "1 + 1", "1 - 1"), (module, "1 + 1", "1 - 1")):
+        before = path.stat()
+        path.write_text(path.read_text().replace(old, new))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same second, size
+        assert path.stat().st_size == before.st_size
+    out = warm("--impl", str(impl), "-q", str(test), KATA)
+    assert out.returncode == 1
+    assert "1 failed" in out.stdout  # the test file's new assertion
+    assert "could not be imported" in out.stdout  # the module's
+    assert {p: p.stat().st_mtime_ns for p in kata_repo.rglob("*.pyc")} == stamps
+
+
+# -- runaway and broken code -------------------------------------------------
+
+
+def test_endless_loop_times_out_and_the_next_request_is_served(
+    kata_repo: Path, warm, runner_env
+) -> None:
+    loop = "\n\ndef from_list(values):\n    while True:\n        pass\n"
+    impl = _impl(kata_repo, loop)
+    out = warm("--impl", str(impl), "--kata-timeout", "0.3", "-x", "-q", "-k", "from_list", KATA)
+    assert out.returncode == 1
+    assert "timed out after 0.3 s in `from_list`" in out.stdout
+    again = warm("--solutions", "-q", "-k", "from_list", KATA)
+    assert again.returncode == 0, again.stdout
+    assert _children(_server(runner_env)) == []
+
+
+def test_syntax_error_is_reported_and_the_fixed_save_passes(kata_repo: Path, warm) -> None:
+    impl = _impl(kata_repo, BROKEN["syntax"])
+    out = warm("--impl", str(impl), "-q", KATA)
+    assert out.returncode == 1
+    assert "creation.py could not be imported" in out.stdout
+    assert "SyntaxError" in out.stdout
+    _impl(kata_repo)
+    fixed = warm("--impl", str(impl), "-q", KATA)
+    assert fixed.returncode == 0, fixed.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "how", "code"),
+    [
+        ("import os\n    os._exit(3)", "exited with status 3", 3),
+        ("import ctypes\n    ctypes.string_at(0)", "killed by SIGSEGV", 128 + 11),
+    ],
+)
+def test_a_crash_is_reported_as_a_crash_of_its_kata(
+    body: str, how: str, code: int, kata_repo: Path, warm, runner_env
+) -> None:
+    impl = _impl(kata_repo, f"\n\ndef from_list(values):\n    {body}\n")
+    out = warm("--impl", str(impl), "-q", "-k", "from_list", KATA)
+    assert out.returncode == code
+    assert "kata 01 creation crashed" in out.stderr
+    assert how in out.stderr
+    assert "test_from_list" in out.stderr
+    assert warm("--solutions", "-q", "-k", "from_list", KATA).returncode == 0
+    assert _children(_server(runner_env)) == []
+
+
+def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None:
+    warm("--solutions", "-q", "-k", "zeros", KATA)  # the server is up
+    impl = _impl(kata_repo, "\n\ndef from_list(values):\n    while True:\n        pass\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "katakit.runner", "--impl", str(impl), "--kata-timeout", "0",
+         "-q", "-k", "from_list", KATA],
+        cwd=kata_repo,
+        env={**os.environ, **runner_env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=10)
+    assert proc.returncode == 2
+    assert "KeyboardInterrupt" in out
+    assert warm("--solutions", "-q", "-k", "zeros", KATA).returncode == 0
+
+
+# -- the server's life -------------------------------------------------------
+
+
+def test_a_killed_server_is_replaced_transparently(warm, runner_env) -> None:
+    assert warm("--solutions", "-q", "-k", "zeros", KATA).returncode == 0
+    old = _server(runner_env)
+    os.kill(old, signal.SIGKILL)
+    assert _gone(old, 5)
+    out = warm("--solutions", "-q", "-k", "zeros", KATA)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stderr == ""
+    assert _server(runner_env) not in (None, old)
+
+
+def test_fallback_says_so_in_one_line(warm) -> None:
+    out = warm("--solutions", "-q", "-k", "zeros", KATA, env={"KATA_RUNNER": "0"})
+    assert out.returncode == 0
+    assert out.stderr.strip().splitlines() == [
+        "kata-run: the warm runner is turned off (KATA_RUNNER=0); running plain pytest"
+    ]
+
+
+# -- run what matters first ----------------------------------------------------
+
+
+def _save_all(root: Path) -> None:
+    catalog = load(root)
+    results.save(
+        root,
+        {
+            k.id: results.KataResult(passed=1, total=1, mtime=results.module_mtime(root, k))
+            for k in catalog.katas
+            if (root / k.tests).is_file()
+        },
+    )
+
+
+def test_focus_on_the_changed_module_else_the_current_kata(kata_repo: Path) -> None:
+    catalog = load(kata_repo)
+    present = [k for k in catalog.katas if (kata_repo / k.tests).is_file()]
+    assert focus.choose(kata_repo, catalog) == present  # nothing run yet: everything
+    _save_all(kata_repo)
+    assert focus.choose(kata_repo, catalog) == []  # all done: the whole suite
+    saved = results.load(kata_repo)
+    saved["01"].passed = 0
+    results.save(kata_repo, saved)
+    assert [k.id for k in focus.choose(kata_repo, catalog)] == ["01"]  # the current kata
+    module = kata_repo / "src" / "numpy_bridge.py"
+    os.utime(module, (time.time() + 5, time.time() + 5))
+    assert [k.id for k in focus.choose(kata_repo, catalog)] == ["02"]  # the changed one
+    changed = [kata_repo / "src" / "environment.py"]
+    assert [k.id for k in focus.choose(kata_repo, catalog, changed)] == ["00"]
+
+
+def test_focus_only_without_test_paths_or_other_trees() -> None:
+    assert focus.wants_focus([])
+    assert focus.wants_focus(["-q", "-k", "zeros", "--tb", "short"])
+    assert not focus.wants_focus(["katas/test_01_creation.py"])
+    assert not focus.wants_focus(["--solutions"])
+    assert not focus.wants_focus(["--impl=somewhere"])
