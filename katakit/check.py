@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,56 +121,98 @@ def _child(root: Path, tree: Path, files: list[str], out: Path) -> None:
     out.write_text(json.dumps(vars(collector.outcome)), encoding="utf-8")
 
 
-def _run_forked(root: Path, tree: Path, files: list[str], work: Path) -> Outcome:
-    out, log = work / "outcome.json", work / "log.txt"
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 0
-        try:
-            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            os.dup2(fd, 1)
-            os.dup2(fd, 2)
-            _child(root, tree, files, out)
-        except BaseException:  # noqa: BLE001 - reported through the missing outcome
-            import traceback
+class _Forked:
+    """One pytest run in a forked child of this (torch-importing, single-threaded) process."""
 
-            traceback.print_exc()
-            code = 1
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            status = -1
-            break
-        time.sleep(0.01)
-    return _read(out, log, status)
+    def __init__(self, root: Path, tree: Path, files: list[str], work: Path) -> None:
+        self.out, self.log = work / "outcome.json", work / "log.txt"
+        self.pid = os.fork()
+        if self.pid == 0:  # child
+            code = 0
+            try:
+                fd = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+                os.dup2(fd, 1)
+                os.dup2(fd, 2)
+                _child(root, tree, files, self.out)
+            except BaseException:  # noqa: BLE001 - reported through the missing outcome
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+
+    def poll(self) -> int | None:
+        done, status = os.waitpid(self.pid, os.WNOHANG)
+        return os.waitstatus_to_exitcode(status) if done else None
+
+    def kill(self) -> None:
+        os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
 
 
-def _run_subprocess(root: Path, tree: Path, files: list[str], work: Path) -> Outcome:
-    out, log = work / "outcome.json", work / "log.txt"
-    code = (
+class _Spawned:
+    """One pytest run in a fresh interpreter, where fork is unsafe or unavailable."""
+
+    CODE = (
         "import sys; from pathlib import Path; from katakit.check import _child; "
         "_child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[4:], Path(sys.argv[3]))"
     )
-    with open(log, "w") as sink:
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-c", code, str(root), str(tree), str(out), *files],
+
+    def __init__(self, root: Path, tree: Path, files: list[str], work: Path) -> None:
+        self.out, self.log = work / "outcome.json", work / "log.txt"
+        with open(self.log, "w") as sink:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", self.CODE, str(root), str(tree), str(self.out), *files],
                 cwd=root,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
-                timeout=RUN_TIMEOUT,
             )
-            status = proc.returncode
-        except subprocess.TimeoutExpired:
-            status = -1
-    return _read(out, log, status)
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def run_all(root: Path, runs: list[tuple[Path, list[str]]], base: Path, jobs: int) -> list[Outcome]:
+    """Run pytest for each (tree, test files), ``jobs`` at a time; outcomes in order.
+
+    Forks from this single thread where that is safe (Linux, torch only
+    imported, never used for computing); otherwise starts a subprocess each.
+    """
+    from katakit.runner.hazards import fork_hazard
+    from katakit.runner.warm import preload
+
+    runner: type[_Forked] | type[_Spawned] = _Spawned
+    if hasattr(os, "fork") and sys.platform == "linux":
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy must not start threads
+        preload()
+        gc.collect()
+        gc.freeze()
+        if fork_hazard() is None:
+            runner = _Forked
+    outcomes: list[Outcome | None] = [None] * len(runs)
+    pending = list(range(len(runs)))
+    running: dict[int, tuple[_Forked | _Spawned, float]] = {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            index = pending.pop(0)
+            work = base / f"work{index}"
+            work.mkdir()
+            running[index] = (runner(root, *runs[index], work), time.monotonic())
+        for index, (proc, started) in list(running.items()):
+            status = proc.poll()
+            if status is None and time.monotonic() - started > RUN_TIMEOUT:
+                proc.kill()
+                status = -1
+            if status is not None:
+                outcomes[index] = _read(proc.out, proc.log, status)
+                del running[index]
+        time.sleep(0.005)
+    return outcomes  # type: ignore[return-value]
 
 
 def _read(out: Path, log: Path, status: int) -> Outcome:
@@ -294,23 +335,7 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
                     tree = _tree(base, f"v{n}", _with_variant(solutions, kata, variant))
                     jobs_list.append((folder, tree, [kata.tests], kata, variant))
 
-        run = _run_forked if hasattr(os, "fork") and sys.platform == "linux" else _run_subprocess
-        if run is _run_forked:
-            import numpy  # noqa: F401 - imported once here, shared by every forked run
-            import pytest  # noqa: F401
-            import torch  # noqa: F401
-
-            gc.collect()
-            gc.freeze()
-
-        def execute(index: int) -> Outcome:
-            kind, tree, files_, _, _ = jobs_list[index]
-            work = base / f"work{index}"
-            work.mkdir()
-            return run(root, tree, files_, work)
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(execute, range(len(jobs_list))))
+        outcomes = run_all(root, [(tree, f) for _, tree, f, _, _ in jobs_list], base, jobs)
 
     for (kind, _, _, kata, variant), outcome in zip(jobs_list, outcomes, strict=True):
         if outcome.crashed:

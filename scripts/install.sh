@@ -13,7 +13,7 @@ active Python (or into a virtualenv with --venv). With no options: the pinned
 torch from pip's configured index (on Linux that is PyPI's CUDA build), then
 the project.
 
-torch build (pick one; default: the default index):
+torch build (pick one; default: --cuda):
   --cpu                  CPU-only torch from PyTorch's CPU wheel index (~0.2 GB
                          instead of 2+ GB of CUDA libraries)     TORCH_VARIANT=cpu
   --cuda                 torch from the default index; on Linux x86_64 its wheels

@@ -49,8 +49,8 @@ def test_help_documents_the_choices_and_their_variables():
     assert result.returncode == 0
     for word in ("--cpu", "--cuda", "--torch-version", "TORCH_VERSION", "--torch-wheel",
                  "TORCH_WHEEL", "TORCH_VARIANT", "--torch-index-url", "TORCH_INDEX_URL",
-                 "--venv", "--phase", "--wheelhouse", "--verify", "--timeout", "--retries",
-                 "download.pytorch.org/whl/cpu"):
+                 "--venv", "--phase", "--wheelhouse", "--build-wheelhouse", "--verify",
+                 "--timeout", "--retries", "download.pytorch.org/whl/cpu"):
         assert word in result.stdout, word
 
 
