@@ -53,10 +53,12 @@ def assert_tensor(
     ``what`` names the value under test, e.g. ``"from_list([1, 2, 3])"``. Floats
     are compared with ``|actual - expected| <= atol + rtol * |expected|``.
     """
+    __tracebackhide__ = True  # pytest shows the test's line, not these helpers
     if not isinstance(actual, torch.Tensor):
         raise AssertionError(f"{what} should return a torch.Tensor, got {describe(actual)}")
 
     def fail(detail: str) -> None:
+        __tracebackhide__ = True
         raise AssertionError(
             f"{what}: {detail}\n  expected: {describe(expected)}\n  got:      {describe(actual)}"
         )
