@@ -96,18 +96,13 @@ class _Collector:
             self.outcome.failing.setdefault(file, []).append(test)
 
 
-def _pytest_args(tree: Path, files: list[str]) -> list[str]:
+def _pytest_args(root: Path, tree: Path, files: list[str]) -> list[str]:
+    # --rootdir and --impl=DIR keep the tree out of pytest's search for its rootdir
     return [
         *files,
-        "--impl",
-        str(tree),
-        "-q",
-        "--no-header",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "--no-focus",
+        f"--rootdir={root}",
+        f"--impl={tree}",
+        *("-q", "--no-header", "--no-focus", "-p", "no:cacheprovider", "-p", "no:randomly"),
     ]
 
 
@@ -117,7 +112,7 @@ def _child(root: Path, tree: Path, files: list[str], out: Path) -> None:
 
     os.chdir(root)
     collector = _Collector()
-    pytest.main(_pytest_args(tree, files), plugins=[collector])
+    pytest.main(_pytest_args(root, tree, files), plugins=[collector])
     out.write_text(json.dumps(vars(collector.outcome)), encoding="utf-8")
 
 

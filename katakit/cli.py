@@ -71,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     shell = verbs.add_parser("shell", help="IPython with torch, numpy and a kata's module loaded")
     shell.add_argument("id", nargs="?", metavar="ID", help="kata number or name (default: next)")
 
-    verbs.add_parser("check", help="maintainers: check the katas, solutions and mistakes",
-                     add_help=False)
+    verbs.add_parser(
+        "check", help="maintainers: check the katas, solutions and mistakes", add_help=False
+    )
     verbs.add_parser("watch", help="rerun the katas whenever you save", add_help=False)
     return parser
 
@@ -192,8 +193,11 @@ def _delegate(verb: str, argv: list[str]) -> int:
     except AttributeError:
         entry = None
     if entry is None:
-        print(f"kata: `kata {verb}` is not available here ({name} is missing): "
-              "update your torch-katas checkout", file=sys.stderr)
+        print(
+            f"kata: `kata {verb}` is not available here ({name} is missing): "
+            "update your torch-katas checkout",
+            file=sys.stderr,
+        )
         return 2
     try:
         return int(entry(argv) or 0)

@@ -52,9 +52,9 @@ def need_file(root: Path, kata: Kata, tree: str, remedy: str = "") -> Path:
     """``root/<tree>/<module>.py``, or a one-line error when the kata lacks it."""
     path = root / kata.module_file(tree)
     if not path.is_file():
-        raise KataError(f"kata {kata.label} has no {kata.module_file(tree)}" + (
-            f": {remedy}" if remedy else ""
-        ))
+        raise KataError(
+            f"kata {kata.label} has no {kata.module_file(tree)}" + (f": {remedy}" if remedy else "")
+        )
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import linecache
+import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,15 +44,20 @@ def _rel(path: str | Path, root: Path) -> str:
 
 
 def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:  # noqa: ANN001
-    """The innermost frame of ``tb`` that runs a file under ``impl``."""
-    impl = impl.resolve()
+    """The innermost frame of ``tb`` that runs a file under ``impl`` (resolved).
+
+    Learner modules are loaded from paths under the resolved ``impl``, so a
+    string prefix test suffices; no source lines are read.
+    """
+    prefix = str(impl).rstrip("/\\") + os.sep
     found = None
-    for frame in traceback.extract_tb(tb):
-        try:
-            Path(frame.filename).resolve().relative_to(impl)
-        except ValueError:
-            continue
-        found = frame
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(prefix):
+            found = traceback.FrameSummary(
+                code.co_filename, tb.tb_lineno, code.co_name, lookup_line=False
+            )
+        tb = tb.tb_next
     return found
 
 
@@ -87,5 +93,5 @@ def import_error(exc: BaseException, impl: Path, root: Path, module: str) -> str
     what = f"{type(exc).__name__}: {exc}"
     if frame is None:
         return f"{head}\n{what}"
-    code = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+    code = linecache.getline(frame.filename, frame.lineno or 0).strip()
     return f"{head}\n{_rel(frame.filename, root)}:{frame.lineno}: {what}\n    {code}"

@@ -122,6 +122,7 @@ class KataSession:
         self.impl: Path = impl
         self.found: dict[str, bool] = found
         self.selected: list[str] = selected
+        self._kata_by_path: dict[Path, catalog_mod.Kata | None] = {}
 
     @property
     def learner_mode(self) -> bool:
@@ -136,11 +137,14 @@ class KataSession:
         return f"{name}/ ({TREES[name]})" if name in TREES else f"{name}/"
 
     def kata_of(self, node: pytest.Item | pytest.Collector) -> catalog_mod.Kata | None:
-        try:
-            rel = Path(node.path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return None
-        return self.catalog.by_test_file(rel)
+        path = node.path
+        if path not in self._kata_by_path:
+            try:
+                rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                rel = ""
+            self._kata_by_path[path] = self.catalog.by_test_file(rel)
+        return self._kata_by_path[path]
 
     def pytest_report_header(self) -> list[str]:
         import torch
@@ -168,7 +172,14 @@ class KataSession:
 
         random.seed(SEED)
         np.random.seed(SEED)
-        torch.manual_seed(SEED)
+        # torch.manual_seed would also seed CUDA lazily, recording a stack trace
+        # per call (~1.5 ms a test); seed the CPU and any device already in use.
+        torch.default_generator.manual_seed(SEED)
+        if torch.cuda.is_initialized():
+            torch.cuda.manual_seed_all(SEED)
+        mps = getattr(torch, "mps", None)
+        if mps is not None and torch.backends.mps.is_available():
+            mps.manual_seed(SEED)
 
     # -- time limits ---------------------------------------------------------
 

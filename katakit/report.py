@@ -47,23 +47,54 @@ class LearnerReport:
 
     # -- brief failures ------------------------------------------------------
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        report = yield
-        if call.excinfo is None or report.passed:
-            return report
+        """A stub's NotImplementedError or a time-out: a one-line report.
+
+        Built here, before pytest renders a full traceback it would throw away
+        (that costs milliseconds per failure, and a fresh kata fails every test).
+        """
+        if call.excinfo is None or call.when != "call":
+            return None
         exc, s = call.excinfo.value, self.session
         text = explain.not_started(exc, s.impl, s.root)
         if text is None and isinstance(exc, KataTimeout):
             text = explain.timed_out(exc, s.impl, s.root)
-        if text is not None:
-            report.longrepr = explain.short(text, str(item.path), None)
-        kata = s.kata_of(item)
-        if kata is not None and self._result(kata).where is None:
-            frame = explain.learner_frame(call.excinfo.tb, s.impl)
-            if frame is not None:
-                self._result(kata).where = f"`{frame.name}` in {kata.module_file()}"
+        if text is None:
+            return None
+        self._point_at(item, call)
+        sections = [
+            (f"Captured {key} {when}", content) for when, key, content in item._report_sections
+        ]
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            {name: 1 for name in item.keywords},
+            "failed",
+            explain.short(text, str(item.path)),
+            call.when,
+            sections,
+            call.duration,
+            call.start,
+            call.stop,
+            item.user_properties,
+        )
+
+    @pytest.hookimpl(wrapper=True, specname="pytest_runtest_makereport")
+    def _remember_learner_frame(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        if report.failed and call.excinfo is not None:
+            self._point_at(item, call)
         return report
+
+    def _point_at(self, item: pytest.Item, call: pytest.CallInfo) -> None:
+        """Remember the learner function behind a kata's first failure."""
+        kata = self.session.kata_of(item)
+        if kata is None or self._result(kata).where is not None:
+            return
+        frame = explain.learner_frame(call.excinfo.tb, self.session.impl)
+        if frame is not None:
+            self._result(kata).where = f"`{frame.name}` in {kata.module_file()}"
 
     # -- focus ---------------------------------------------------------------
 

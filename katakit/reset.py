@@ -36,9 +36,7 @@ def reset(root: Path, kata: Kata, *, yes: bool = False) -> int:
     if saved is not None:
         print(f"Your {relpath} is saved as {rel(saved, root)}")
     print(f"{relpath} is back to the starting stub of kata {kata.id} ({kata.title}).")
-    print(
-        f"Next: edit {relpath} and save; `kata reset --undo {kata.id}` brings your version back."
-    )
+    print(f"Next: edit {relpath} and save; `kata reset --undo {kata.id}` brings your version back.")
     return 0
 
 

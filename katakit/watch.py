@@ -42,7 +42,10 @@ def _handler(events: queue.Queue[Path]):  # noqa: ANN202 (a watchdog handler)
     class Changes(FileSystemEventHandler):
         def on_any_event(self, event) -> None:  # noqa: ANN001
             if event.is_directory or event.event_type not in (
-                "modified", "created", "moved", "deleted"
+                "modified",
+                "created",
+                "moved",
+                "deleted",
             ):
                 return
             for path in (event.src_path, getattr(event, "dest_path", "")):

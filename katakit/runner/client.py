@@ -129,9 +129,17 @@ def _spawn(root: Path, where: location.Location, owner: int):  # noqa: ANN202 (a
     with open(where.log, "ab") as log:
         return subprocess.Popen(
             [
-                sys.executable, "-m", "katakit.runner.server",
-                "--root", str(root), "--socket", str(where.socket),
-                "--idle", str(location.idle_timeout()), "--owner", str(owner),
+                sys.executable,
+                "-m",
+                "katakit.runner.server",
+                "--root",
+                str(root),
+                "--socket",
+                str(where.socket),
+                "--idle",
+                str(location.idle_timeout()),
+                "--owner",
+                str(owner),
             ],
             cwd=root,
             env={**os.environ, **SERVER_ENV},

@@ -19,10 +19,33 @@ FOCUS_ENV = "KATA_FOCUS"  # "0" turns focusing off: the args go to pytest as giv
 
 # pytest options whose value may be an existing path, so it is not a test path
 _TAKES_VALUE = {
-    "-c", "--config-file", "--rootdir", "--basetemp", "--confcutdir", "-p", "--ignore",
-    "--ignore-glob", "--deselect", "--junitxml", "--junit-xml", "--log-file", "--impl",
-    "-k", "-m", "-o", "--override-ini", "--tb", "-W", "--pythonwarnings", "--device",
-    "--kata-timeout", "--maxfail", "-r", "--durations", "--capture", "--import-mode",
+    "-c",
+    "--config-file",
+    "--rootdir",
+    "--basetemp",
+    "--confcutdir",
+    "-p",
+    "--ignore",
+    "--ignore-glob",
+    "--deselect",
+    "--junitxml",
+    "--junit-xml",
+    "--log-file",
+    "--impl",
+    "-k",
+    "-m",
+    "-o",
+    "--override-ini",
+    "--tb",
+    "-W",
+    "--pythonwarnings",
+    "--device",
+    "--kata-timeout",
+    "--maxfail",
+    "-r",
+    "--durations",
+    "--capture",
+    "--import-mode",
 }
 _OTHER_TREES = ("--solutions", "--impl")
 
@@ -46,9 +69,7 @@ def wants_focus(args: list[str]) -> bool:
     return True
 
 
-def choose(
-    root: Path, catalog: Catalog, changed: Iterable[Path] | None = None
-) -> list[Kata]:
+def choose(root: Path, catalog: Catalog, changed: Iterable[Path] | None = None) -> list[Kata]:
     """The katas to run; empty means the whole suite.
 
     ``changed`` are the files a watcher saw change; without them (``ptw`` does not

@@ -136,8 +136,14 @@ class Server:
                 raise Shutdown
             self.add_owner(int(request.get("owner", 0)))
             if fingerprint(self.root) != self.fingerprint:
-                protocol.send(conn, {"event": "refused", "restart": True,
-                                     "reason": "the harness or installed packages changed"})
+                protocol.send(
+                    conn,
+                    {
+                        "event": "refused",
+                        "restart": True,
+                        "reason": "the harness or installed packages changed",
+                    },
+                )
                 raise Shutdown
             hazard = hazards.fork_hazard()
             if hazard:
@@ -180,8 +186,12 @@ class Server:
             if status.get("killed"):
                 reply = {"event": "killed", "code": 2, "where": where}
             elif not done:
-                reply = {"event": "crashed", "where": where, "kata": _kata_label(request, where),
-                         **status}
+                reply = {
+                    "event": "crashed",
+                    "where": where,
+                    "kata": _kata_label(request, where),
+                    **status,
+                }
             try:
                 protocol.send(conn, reply)
             except OSError:
@@ -232,9 +242,7 @@ class Server:
                         continue
                     except OSError:
                         data = b""
-                    wants_stop = not data or any(
-                        m.get("interrupt") for m in reader.feed(data)
-                    )
+                    wants_stop = not data or any(m.get("interrupt") for m in reader.feed(data))
                     if not data:
                         watch.unregister(conn)
                     if wants_stop and kill_at is None and not killed:
