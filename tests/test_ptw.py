@@ -15,7 +15,7 @@ import pytest
 
 from katakit import results
 from katakit.catalog import load
-from katakit.runner import client, location, ptw_dirs
+from katakit.runner import client, location, ptw_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 PTW = Path(sys.executable).parent / "ptw"
@@ -116,9 +116,9 @@ def test_ptw_watches_only_src_and_katas(kata_repo: Path, monkeypatch) -> None:
 
     (kata_repo / ".venv").mkdir()
     monkeypatch.chdir(kata_repo)
-    ptw_dirs.wrap(watch)(entries=[], spool=0)
+    ptw_defaults.wrap(watch)(entries=[], spool=0)
     assert seen["entries"] == ["src", "katas"]
-    ptw_dirs.wrap(watch)(entries=["src"], spool=0)
+    ptw_defaults.wrap(watch)(entries=["src"], spool=0)
     assert seen["entries"] == ["src"]  # folders named on the command line win
 
 
@@ -130,4 +130,4 @@ def test_ptw_section_of_pytest_ini() -> None:
     assert int(section["spool"]) <= 50
     assert config.getboolean("pytest-watch", "clear")
     assert config.getboolean("pytest-watch", "nobeep")
-    assert "-p katakit.runner.ptw_dirs" in config["pytest"]["addopts"]
+    assert "-p katakit.runner.ptw_defaults" in config["pytest"]["addopts"]

@@ -148,7 +148,7 @@ def _adopt(request: dict[str, Any], fds: list[int]) -> None:
 
 
 def _forget_harness() -> None:
-    """Drop modules pytest must import itself: the harness package and learner code."""
+    """Drop modules pytest must import afresh: learner code and conftest files."""
     for name in list(sys.modules):
-        if name.split(".", 1)[0] in ("katakit", "learner", "conftest"):
+        if name.split(".", 1)[0] in ("learner", "conftest"):
             del sys.modules[name]

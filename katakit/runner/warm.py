@@ -4,14 +4,14 @@ Measured with ``python -X importtime`` in a child running the catalogue: besides
 torch, numpy and pytest, the katas pull in lazily imported parts of torch
 (``torch._dynamo`` through optimizers, ``torch.distributed.tensor`` and sympy
 through ``torch.testing.assert_close``) that cost more than a whole warm run.
-Only imports happen here: the server never computes with torch, and never
-imports pytest plugin packages (pytest would warn that it cannot rewrite them).
+Only imports happen here: the server never computes with torch. Of pytest
+plugin packages only ``katakit`` is imported, whose docstring opts out of
+assertion rewriting (pytest would otherwise warn that it cannot rewrite it).
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 
 MODULES = (
     "numpy",
@@ -27,6 +27,10 @@ MODULES = (
     "torch._dynamo",
     "torch.profiler._cupti_monitor",
     "pytest",
+    # the harness itself (its package docstring opts out of assertion rewriting)
+    "katakit.plugin",
+    "katakit.report",
+    "katakit.testing",
     # standard-library modules pytest imports lazily during a run
     "pdb",
     "faulthandler",
@@ -55,11 +59,3 @@ def preload() -> list[str]:
         except Exception:  # noqa: BLE001
             failed.append(f"_pytest.{name}")
     return failed
-
-
-def imported_plugin_packages() -> list[str]:
-    """Names pytest marks for assertion rewriting that are already imported.
-
-    The children forget them before running pytest (``katakit`` itself is one).
-    """
-    return [name for name in sys.modules if name == "katakit" or name.startswith("katakit.")]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
 WATCHED = ("src", "katas")
+POLL_INTERVAL = 0.01  # seconds between ptw's looks at its event queue
 
 
 def watched_folders(cwd: str) -> list[str]:
@@ -41,10 +43,31 @@ def wrap(watch: Callable[..., Any]) -> Callable[..., Any]:
     return watch_katas
 
 
+class _QuickTime:
+    """``time`` for ptw's watcher: its 0.1 s waits for a file event become 10 ms."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(min(seconds, POLL_INTERVAL))
+
+
+def _clear_screen() -> None:
+    sys.stdout.write("\033[H\033[2J\033[3J")  # home, clear screen and scrollback
+    sys.stdout.flush()
+
+
 def install() -> None:
     command = sys.modules.get("pytest_watch.command")
     if command is not None and callable(getattr(command, "watch", None)):
         command.watch = wrap(command.watch)
+    watcher = sys.modules.get("pytest_watch.watcher")
+    if watcher is not None and getattr(watcher, "time", None) is time:
+        watcher.time = _QuickTime()
+        if os.name != "nt":
+            watcher.clear = _clear_screen
 
 
 install()
