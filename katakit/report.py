@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+import sys
+
 import pytest
 
-from katakit import explain, progress, results
+from katakit import explain, importer, progress, results
 from katakit.catalog import Kata
 from katakit.plugin import KataSession, KataTimeout
 
@@ -81,7 +84,7 @@ class LearnerReport:
         )
 
     @pytest.hookimpl(wrapper=True, specname="pytest_runtest_makereport")
-    def _remember_learner_frame(self, item: pytest.Item, call: pytest.CallInfo):
+    def pytest_runtest_makereport_where(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         if report.failed and call.excinfo is not None:
             self._point_at(item, call)
@@ -93,8 +96,9 @@ class LearnerReport:
         if kata is None or self._result(kata).where is not None:
             return
         frame = explain.learner_frame(call.excinfo.tb, self.session.impl)
-        if frame is not None:
-            self._result(kata).where = f"`{frame.name}` in {kata.module_file()}"
+        name = frame.name if frame is not None else _called_function(item, kata)
+        if name is not None:
+            self._result(kata).where = f"`{name}` in {kata.module_file()}"
 
     # -- focus ---------------------------------------------------------------
 
@@ -157,3 +161,15 @@ class LearnerReport:
         else:
             res = known.get(focus.id)
             tw.line(progress.next_step(focus, res.where if res else None), bold=True)
+
+
+def _called_function(item: pytest.Item, kata: Kata) -> str | None:
+    """The first learner function a test refers to (when its answer was wrong)."""
+    module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    if module is None or code is None:
+        return None
+    for name in code.co_names:
+        if not name.startswith("_") and inspect.isfunction(getattr(module, name, None)):
+            return name
+    return None

@@ -296,3 +296,11 @@ def test_stub_keeps_signature_and_docstring_and_drops_helpers():
         in stub
     )
     assert "y * LIMIT" not in stub
+
+
+def test_next_step_names_the_function_behind_a_wrong_answer(inline_pytest, kata_repo):
+    impl = impl_copy(kata_repo)
+    source = impl / "creation.py"
+    source.write_text(source.read_text().replace("dtype=torch.float32)", "dtype=torch.float64)"))
+    result = inline_pytest("--impl", str(impl), "katas/test_01_creation.py")
+    assert "edit `float32_tensor` in src/creation.py" in result.stdout.strip().splitlines()[-1]
