@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from katakit.catalog import Catalog, CatalogError, Kata, find_root, load
+from katakit.console import utf8_stdout
 from katakit.stubs import stub_for
 
 RUN_TIMEOUT = 300.0
@@ -258,6 +259,7 @@ class KataReport:
     mistakes: list[tuple[Variant, bool]] = field(default_factory=list)
     alternatives: list[tuple[Variant, bool]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    failing: list[str] = field(default_factory=list)  # tests failing on the solution
 
     @property
     def stub_fails(self) -> bool:
@@ -345,7 +347,7 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
         elif kind == "solutions":
             for k in runnable:
                 reports[k.id].solution = outcome.of(k)
-                reports[k.id].failing = outcome.failing.get(k.tests, [])  # type: ignore[attr-defined]
+                reports[k.id].failing = outcome.failing.get(k.tests, [])
         else:
             counts = outcome.of(kata)
             if kind == "mistakes":
@@ -367,7 +369,7 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
                 else "no tests collected"
             )
         if not rep.solution_passes:
-            failing = ", ".join(getattr(rep, "failing", [])[:3])
+            failing = ", ".join(rep.failing[:3])
             rep.problems.append(f"the reference solution fails: {failing}")
         for variant, caught in rep.mistakes:
             if not caught:
@@ -381,8 +383,7 @@ def check(root: Path, catalog: Catalog, katas: list[Kata], jobs: int) -> list[Ka
 
 
 def _mark(ok: bool) -> str:
-    utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
-    return ("✓" if ok else "✗") if utf8 else ("ok" if ok else "NO")
+    return ("✓" if ok else "✗") if utf8_stdout() else ("ok" if ok else "NO")
 
 
 def render(reports: list[KataReport], seconds: float, runs: int) -> str:
@@ -412,10 +413,8 @@ def render(reports: list[KataReport], seconds: float, runs: int) -> str:
             f"({runs} runs in {seconds:.1f} s). Fix the problems above."
         )
     else:
-        rows.append(
-            f"kata check: all {len(reports)} katas prove themselves "
-            f"({runs} runs in {seconds:.1f} s)."
-        )
+        who = f"all {len(reports)} katas prove" if len(reports) > 1 else "the kata proves"
+        rows.append(f"kata check: {who} {'themselves' if len(reports) > 1 else 'itself'} ({runs} runs in {seconds:.1f} s).")
     return "\n".join(rows)
 
 

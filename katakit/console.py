@@ -58,10 +58,14 @@ def need_file(root: Path, kata: Kata, tree: str, remedy: str = "") -> Path:
     return path
 
 
+def utf8_stdout() -> bool:
+    """Whether standard output can show Unicode marks."""
+    return (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+
+
 def marks() -> dict[str, str]:
     """Progress marks: Unicode where stdout speaks UTF-8, ASCII elsewhere."""
-    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
-    if encoding == "utf8":
+    if utf8_stdout():
         return {"done": "✔", "in_progress": "◐", "not_started": "·", "fill": "█", "empty": "░"}
     return {"done": "+", "in_progress": "~", "not_started": ".", "fill": "#", "empty": "-"}
 
