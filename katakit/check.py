@@ -413,8 +413,12 @@ def render(reports: list[KataReport], seconds: float, runs: int) -> str:
             f"({runs} runs in {seconds:.1f} s). Fix the problems above."
         )
     else:
-        who = f"all {len(reports)} katas prove" if len(reports) > 1 else "the kata proves"
-        rows.append(f"kata check: {who} {'themselves' if len(reports) > 1 else 'itself'} ({runs} runs in {seconds:.1f} s).")
+        who = (
+            f"all {len(reports)} katas prove themselves"
+            if len(reports) > 1
+            else "the kata proves itself"
+        )
+        rows.append(f"kata check: {who} ({runs} runs in {seconds:.1f} s).")
     return "\n".join(rows)
 
 
