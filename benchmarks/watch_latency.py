@@ -52,7 +52,12 @@ class Watcher:
         self.master, slave = pty.openpty()
         env = {**os.environ, "TERM": os.environ.get("TERM", "xterm"), "COLUMNS": "100"}
         self.proc = subprocess.Popen(
-            [PTW, *args], cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave,
+            [PTW, *args],
+            cwd=cwd,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
             start_new_session=True,
         )
         os.close(slave)
@@ -146,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--saves", type=int, default=15)
     parser.add_argument("--kata", default="00", help="id of the kata whose module is edited")
     parser.add_argument("--variants", default="write,replace", help="write, replace or both")
-    parser.add_argument("--src", choices=["stubs", "solutions"], default="stubs",
-                        help="what src/ holds: the learner's stubs or the solutions")
+    parser.add_argument(
+        "--src",
+        choices=["stubs", "solutions"],
+        default="stubs",
+        help="what src/ holds: the learner's stubs or the solutions",
+    )
     ns = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -170,18 +179,24 @@ def main(argv: list[str] | None = None) -> int:
                     for f in (repo / "solutions").glob("*.py"):
                         shutil.copy2(f, repo / "src" / f.name)
                 try:
-                    times = measure(args, repo, repo / kata.module_file(), ns.saves,
-                                    variant == "replace")
+                    times = measure(
+                        args, repo, repo / kata.module_file(), ns.saves, variant == "replace"
+                    )
                 finally:
                     stop_server(repo)
             row = (scope, name, variant, statistics.median(times), min(times), max(times))
             table.append(row)
-            print("{:<26} {:<10} {:<8} median {:.3f} s  min {:.3f} s  max {:.3f} s".format(*row),
-                  file=sys.stderr, flush=True)
+            print(
+                "{:<26} {:<10} {:<8} median {:.3f} s  min {:.3f} s  max {:.3f} s".format(*row),
+                file=sys.stderr,
+                flush=True,
+            )
 
     cpus = os.cpu_count()
-    print(f"\n{ns.saves} saves per row, src/ = {ns.src}, {cpus} CPUs, Python "
-          f"{sys.version.split()[0]}\n")
+    print(
+        f"\n{ns.saves} saves per row, src/ = {ns.src}, {cpus} CPUs, Python "
+        f"{sys.version.split()[0]}\n"
+    )
     print("| what runs | watcher | save | median | min | max | speed-up |")
     print("|---|---|---|---|---|---|---|")
     medians = {(r[0], r[1], r[2]): r[3] for r in table}

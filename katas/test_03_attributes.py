@@ -27,17 +27,21 @@ CASES = {
     "randn-3x4": (lambda: torch.randn(3, 4), (3, 4), torch.float32, "cpu", False),
     "int-scalar": (lambda: torch.tensor(7), (), torch.int64, "cpu", False),
     "float64-2x3x4": (
-        lambda: torch.zeros(2, 3, 4, dtype=torch.float64), (2, 3, 4), torch.float64, "cpu", False
+        lambda: torch.zeros(2, 3, 4, dtype=torch.float64),
+        (2, 3, 4),
+        torch.float64,
+        "cpu",
+        False,
     ),
-    "bool-vector": (
-        lambda: torch.tensor([True, False, True]), (3,), torch.bool, "cpu", False
-    ),
+    "bool-vector": (lambda: torch.tensor([True, False, True]), (3,), torch.bool, "cpu", False),
     "int8-6x2": (
-        lambda: torch.randint(-5, 5, (6, 2), dtype=torch.int8), (6, 2), torch.int8, "cpu", False
+        lambda: torch.randint(-5, 5, (6, 2), dtype=torch.int8),
+        (6, 2),
+        torch.int8,
+        "cpu",
+        False,
     ),
-    "requires-grad": (
-        lambda: torch.randn(5, requires_grad=True), (5,), torch.float32, "cpu", True
-    ),
+    "requires-grad": (lambda: torch.randn(5, requires_grad=True), (5,), torch.float32, "cpu", True),
     "computed-from-tracked": (_tracked_then_scaled, (2, 5), torch.float32, "cpu", True),
     "detached": (_tracked_then_detached, (4,), torch.float32, "cpu", False),
     "transposed-4x6": (lambda: torch.randn(4, 6).T, (6, 4), torch.float32, "cpu", False),
@@ -81,8 +85,7 @@ def case_with_dims(request):
 def test_shape_of(case):
     result = attributes.shape_of(case["tensor"])
     assert isinstance(result, tuple) and result == case["shape"], (
-        f"shape_of(<{case['name']}>) should be torch.Size({list(case['shape'])}), "
-        f"got {result!r}"
+        f"shape_of(<{case['name']}>) should be torch.Size({list(case['shape'])}), got {result!r}"
     )
 
 

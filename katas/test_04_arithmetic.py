@@ -87,8 +87,11 @@ def test_add_scaled_floats(alpha):
     x, y = torch.randn(3, 4), torch.randn(3, 4)
     expected = x + alpha * y
     assert_tensor(
-        arithmetic.add_scaled(x, y, alpha), expected, what=f"add_scaled(x, y, alpha={alpha})",
-        rtol=1e-5, atol=1e-5,
+        arithmetic.add_scaled(x, y, alpha),
+        expected,
+        what=f"add_scaled(x, y, alpha={alpha})",
+        rtol=1e-5,
+        atol=1e-5,
     )
 
 
@@ -123,7 +126,8 @@ def test_add_in_place_changes_x(pair):
     expected, y_before = x + y, y.clone()
     result = arithmetic.add_in_place(x, y)
     assert_tensor(
-        x, expected,
+        x,
+        expected,
         what="x after add_in_place(x, y) (x itself must now hold the sum)",
     )
     assert result is x, (
@@ -144,7 +148,8 @@ def test_add_in_place_reuses_the_same_memory(pair):
         "instead of being written into x's own"
     )
     assert_tensor(
-        alias, expected,
+        alias,
+        expected,
         what="a view of x taken before add_in_place (it shares x's memory, so it sees the sum)",
     )
 
@@ -182,7 +187,8 @@ def test_row_view_follows_in_place_changes_of_its_base(rows, cols, i):
     row = arithmetic.row_view(matrix, i)
     matrix.mul_(2).add_(10)
     assert_tensor(
-        row, matrix.clone()[i],
+        row,
+        matrix.clone()[i],
         what=f"row {i} after matrix.mul_(2).add_(10) (a view sees its base change in place)",
     )
 
@@ -208,7 +214,8 @@ def test_frozen_copy_keeps_the_old_values(shape, dtype):
     t.add_(5)
     t.mul_(3)
     assert_tensor(
-        copy, before,
+        copy,
+        before,
         what="frozen_copy(t) after t.add_(5) and t.mul_(3) (a copy must not follow t)",
     )
 

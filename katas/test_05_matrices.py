@@ -84,8 +84,10 @@ def test_matmul(factors):
 def test_star_is_elementwise_not_the_matrix_product(name):
     a, b = PRODUCTS[name]()
     expected = torch.tensor(
-        [[x * y for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a.tolist(), b.tolist(),
-                                                                           strict=True)],
+        [
+            [x * y for x, y in zip(ra, rb, strict=True)]
+            for ra, rb in zip(a.tolist(), b.tolist(), strict=True)
+        ],
         dtype=a.dtype,
     )
     assert_tensor(matrices.hadamard(a, b), expected, what=f"hadamard <{name}>", **_tol(a))
@@ -97,10 +99,12 @@ def test_star_is_elementwise_not_the_matrix_product(name):
 @pytest.mark.parametrize("shape", [(2, 3), (5,), (1, 4), (3, 2, 2)])
 def test_hadamard_any_shape(shape):
     a, b = torch.randn(shape), torch.randn(shape)
-    expected = torch.tensor([x * y for x, y in zip(a.flatten().tolist(), b.flatten().tolist(),
-                                                   strict=True)]).reshape(shape)
-    assert_tensor(matrices.hadamard(a, b), expected, what=f"hadamard of two {shape} tensors",
-                  **FLOAT_TOL)
+    expected = torch.tensor(
+        [x * y for x, y in zip(a.flatten().tolist(), b.flatten().tolist(), strict=True)]
+    ).reshape(shape)
+    assert_tensor(
+        matrices.hadamard(a, b), expected, what=f"hadamard of two {shape} tensors", **FLOAT_TOL
+    )
 
 
 # -- transpose -----------------------------------------------------------------
@@ -140,7 +144,8 @@ def test_dot_of_integer_vectors(length):
     u, v = _ints(length), _ints(length)
     expected = torch.tensor(sum(x * y for x, y in zip(u.tolist(), v.tolist(), strict=True)))
     assert_tensor(
-        matrices.dot(u, v), expected,
+        matrices.dot(u, v),
+        expected,
         what=f"dot of two length-{length} vectors (one number: a 0-d tensor)",
     )
 
@@ -151,8 +156,9 @@ def test_dot_of_float_vectors(length):
     expected = torch.tensor(
         sum(x * y for x, y in zip(u.tolist(), v.tolist(), strict=True)), dtype=torch.float32
     )
-    assert_tensor(matrices.dot(u, v), expected, what=f"dot of two length-{length} vectors",
-                  **FLOAT_TOL)
+    assert_tensor(
+        matrices.dot(u, v), expected, what=f"dot of two length-{length} vectors", **FLOAT_TOL
+    )
 
 
 # -- shapes that do not fit ----------------------------------------------------

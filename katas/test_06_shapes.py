@@ -32,7 +32,9 @@ RESHAPES = {
     "transposed-6x4-to-3x8": (lambda: torch.randn(4, 6).T, (3, 8), (3, 8)),
     "transposed-5x3-to-15": (lambda: torch.randn(3, 5).T, (-1,), (15,)),
     "permuted-4x2x2-to-4x-1": (
-        lambda: torch.randint(0, 50, (2, 4, 2)).permute(1, 0, 2), (4, -1), (4, 4)
+        lambda: torch.randint(0, 50, (2, 4, 2)).permute(1, 0, 2),
+        (4, -1),
+        (4, 4),
     ),
 }
 
@@ -61,7 +63,8 @@ def test_reshape_to(name):
     expected = _row_order(t).reshape(result_shape)
     result = shapes.reshape_to(t, target)
     assert_tensor(
-        result, expected,
+        result,
+        expected,
         what=f"reshape_to(<{tuple(t.shape)}{'' if t.is_contiguous() else ', non-contiguous'}>, "
         f"{target})",
     )
@@ -75,7 +78,8 @@ def test_flatten(name):
     t = {**CONTIGUOUS, **NON_CONTIGUOUS}[name]()
     result = shapes.flatten(t)
     assert_tensor(
-        result, _row_order(t),
+        result,
+        _row_order(t),
         what=f"flatten(<{name}, shape {tuple(t.shape)}>) "
         f"(expected {math.prod(t.shape)} elements in one dimension)",
     )
@@ -122,7 +126,8 @@ def test_add_batch_dim(shape):
     t = torch.randint(-9, 9, shape)
     expected = torch.tensor([t.tolist()], dtype=t.dtype)
     assert_tensor(
-        shapes.add_batch_dim(t), expected,
+        shapes.add_batch_dim(t),
+        expected,
         what=f"add_batch_dim(<shape {shape}>) (expected shape {(1, *shape)})",
     )
 
@@ -147,7 +152,8 @@ def test_drop_unit_dims(shape, squeezed):
     t = torch.randn(shape)
     expected = _row_order(t).reshape(squeezed)
     assert_tensor(
-        shapes.drop_unit_dims(t), expected,
+        shapes.drop_unit_dims(t),
+        expected,
         what=f"drop_unit_dims(<shape {shape}>) (expected shape {squeezed})",
     )
 

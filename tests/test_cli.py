@@ -21,8 +21,8 @@ from katakit.stubs import stub_for
 def run(cmd: list[str], cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """``cmd`` in ``cwd``, output as text (the same as conftest's helper)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, env=env,
-                          **kw)
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, env=env, **kw)
+
 
 KATA = "01"  # the kata most tests work on: creation (it has three hints)
 
@@ -56,8 +56,10 @@ def save(root: Path, **counts: tuple[int, int]) -> None:
 
 
 def all_done(root: Path) -> None:
-    found = {k.id: results.KataResult(3, 3, mtime=results.module_mtime(root, k))
-             for k in catalog.load(root).katas}
+    found = {
+        k.id: results.KataResult(3, 3, mtime=results.module_mtime(root, k))
+        for k in catalog.load(root).katas
+    }
     results.save(root, found)
 
 
@@ -112,12 +114,24 @@ def test_status_json(repo: Path, capsys: pytest.CaptureFixture) -> None:
         assert set(row) == {"id", "name", "module", "state", "passed", "total"}
         assert row["module"] == f"src/{kata(repo, row['id']).module}.py"
     by_id = {row["id"]: row for row in data["katas"]}
-    assert by_id["00"] == {"id": "00", "name": "environment", "module": "src/environment.py",
-                                "state": "done", "passed": 15, "total": 15}
+    assert by_id["00"] == {
+        "id": "00",
+        "name": "environment",
+        "module": "src/environment.py",
+        "state": "done",
+        "passed": 15,
+        "total": 15,
+    }
     assert (by_id["01"]["state"], by_id["01"]["passed"], by_id["01"]["total"]) == (
-        "in_progress", 2, 33)
+        "in_progress",
+        2,
+        33,
+    )
     assert (by_id["02"]["state"], by_id["02"]["passed"], by_id["02"]["total"]) == (
-        "not_started", 0, 0)
+        "not_started",
+        0,
+        0,
+    )
 
 
 def test_status_json_when_all_done(repo: Path, capsys: pytest.CaptureFixture) -> None:
@@ -149,7 +163,8 @@ def test_status_run_runs_the_katas(kata_repo: Path) -> None:
         if not test_file.name.startswith("test_00_"):
             test_file.unlink()
     (kata_repo / "src/environment.py").write_text(
-        (kata_repo / "solutions/environment.py").read_text())
+        (kata_repo / "solutions/environment.py").read_text()
+    )
     rc, out, err = kata_cmd("status", "--run", cwd=kata_repo)
     assert rc == 0, err
     assert "pytest: " in out and "passed" in out
@@ -362,16 +377,23 @@ def test_shell_reports_a_broken_learner_file(kata_repo: Path) -> None:
 def test_shell_session_reloads_saved_edits(kata_repo: Path, tmp_path: Path) -> None:
     old = 'raise NotImplementedError("kata 01: implement from_list() in src/creation.py")'
     assert old in (kata_repo / "src/creation.py").read_text()
-    commands = "\n".join([
-        "print('module', creation.__name__)",
-        "import pathlib; p = pathlib.Path('src/creation.py')",
-        f"p.write_text(p.read_text().replace({old!r}, 'return torch.tensor(values) * 10'))",
-        "print('result', creation.from_list([1, 2]).tolist())",
-        "print('numpy', np.arange(2).tolist())",
-        "",
-    ])
-    rc, out, err = kata_cmd("shell", "creation", cwd=kata_repo, input=commands,
-                            env={"IPYTHONDIR": str(tmp_path / "ipython")})
+    commands = "\n".join(
+        [
+            "print('module', creation.__name__)",
+            "import pathlib; p = pathlib.Path('src/creation.py')",
+            f"p.write_text(p.read_text().replace({old!r}, 'return torch.tensor(values) * 10'))",
+            "print('result', creation.from_list([1, 2]).tolist())",
+            "print('numpy', np.arange(2).tolist())",
+            "",
+        ]
+    )
+    rc, out, err = kata_cmd(
+        "shell",
+        "creation",
+        cwd=kata_repo,
+        input=commands,
+        env={"IPYTHONDIR": str(tmp_path / "ipython")},
+    )
     assert rc == 0, err
     assert "Kata 01 (Creating tensors)" in out and "Autoreload is on" in out
     assert "module learner.creation" in out
@@ -383,9 +405,7 @@ def test_shell_session_reloads_saved_edits(kata_repo: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("verb", ["check", "watch"])
-def test_check_and_watch_get_every_argument(
-    verb: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_and_watch_get_every_argument(verb: str, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
     fake = types.ModuleType(f"katakit.{verb}")
     fake.main = lambda argv: seen.append(argv) or 3
@@ -419,9 +439,7 @@ def test_check_and_watch_missing(
         ["frobnicate"],
     ],
 )
-def test_mistakes_are_one_line(
-    argv: list[str], repo: Path, capsys: pytest.CaptureFixture
-) -> None:
+def test_mistakes_are_one_line(argv: list[str], repo: Path, capsys: pytest.CaptureFixture) -> None:
     rc = main(argv)
     captured = capsys.readouterr()
     assert_one_line_error(rc, captured.err)
@@ -438,8 +456,7 @@ def test_missing_kata_file(repo: Path, capsys: pytest.CaptureFixture) -> None:
     (repo / "src/creation.py").unlink()
     assert_one_line_error(main(["shell", "01"]), capsys.readouterr().err)
     (repo / "solutions/creation.py").unlink()
-    assert_one_line_error(main(["solution", "01", "--force", "--yes"]),
-                          capsys.readouterr().err)
+    assert_one_line_error(main(["solution", "01", "--force", "--yes"]), capsys.readouterr().err)
     assert_one_line_error(main(["reset", "01", "--yes"]), capsys.readouterr().err)
 
 

@@ -273,6 +273,9 @@ def test_configurations_validate_against_the_dev_container_schema():
     pytest.importorskip("referencing", reason="the schema validator needs jsonschema >= 4.18")
     result = subprocess.run(
         [sys.executable, str(VALIDATOR), *map(str, CONFIGS.values())],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -23,7 +23,10 @@ INSTALL = ROOT / "scripts" / "install.sh"
 
 def install(*args: str, env: dict | None = None, timeout: float = 120):
     return subprocess.run(
-        ["bash", str(INSTALL), *args], capture_output=True, text=True, timeout=timeout,
+        ["bash", str(INSTALL), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, "PYTHON": sys.executable, **(env or {})},
     )
 
@@ -47,10 +50,25 @@ def empty_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_help_documents_the_choices_and_their_variables():
     result = install("--help")
     assert result.returncode == 0
-    for word in ("--cpu", "--cuda", "--torch-version", "TORCH_VERSION", "--torch-wheel",
-                 "TORCH_WHEEL", "TORCH_VARIANT", "--torch-index-url", "TORCH_INDEX_URL",
-                 "--venv", "--phase", "--wheelhouse", "--build-wheelhouse", "--verify",
-                 "--timeout", "--retries", "download.pytorch.org/whl/cpu"):
+    for word in (
+        "--cpu",
+        "--cuda",
+        "--torch-version",
+        "TORCH_VERSION",
+        "--torch-wheel",
+        "TORCH_WHEEL",
+        "TORCH_VARIANT",
+        "--torch-index-url",
+        "TORCH_INDEX_URL",
+        "--venv",
+        "--phase",
+        "--wheelhouse",
+        "--build-wheelhouse",
+        "--verify",
+        "--timeout",
+        "--retries",
+        "download.pytorch.org/whl/cpu",
+    ):
         assert word in result.stdout, word
 
 
@@ -87,8 +105,15 @@ def _closed_port() -> int:
 def test_unreachable_index_fails_fast_with_one_clear_line(empty_venv: Path):
     index = f"http://127.0.0.1:{_closed_port()}/whl/cpu"
     start = time.monotonic()
-    result = install("--venv", str(empty_venv), "--cpu", "--torch-index-url", index,
-                     env=offline_pip_env(), timeout=60)
+    result = install(
+        "--venv",
+        str(empty_venv),
+        "--cpu",
+        "--torch-index-url",
+        index,
+        env=offline_pip_env(),
+        timeout=60,
+    )
     elapsed = time.monotonic() - start
     assert result.returncode == 3, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
@@ -103,8 +128,19 @@ def test_silent_index_times_out_instead_of_hanging(empty_venv: Path):
         server.listen(8)
         index = f"http://127.0.0.1:{server.getsockname()[1]}/whl/cpu"
         start = time.monotonic()
-        result = install("--venv", str(empty_venv), "--cpu", "--torch-index-url", index,
-                         "--timeout", "1", "--retries", "0", env=offline_pip_env(), timeout=60)
+        result = install(
+            "--venv",
+            str(empty_venv),
+            "--cpu",
+            "--torch-index-url",
+            index,
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+            env=offline_pip_env(),
+            timeout=60,
+        )
         elapsed = time.monotonic() - start
     assert result.returncode == 3, result.stdout + result.stderr
     assert "cannot reach" in result.stderr and "timed out" in result.stderr
@@ -127,15 +163,21 @@ def test_fresh_virtualenv_install_in_the_dev_container_phases(tmp_path: Path):
     bindir = venv / "bin"
     assert os.access(bindir / "kata", os.X_OK)
     assert os.access(bindir / "ptw", os.X_OK)
-    version = subprocess.run([str(bindir / "ptw"), "--version"], capture_output=True, text=True,
-                             timeout=60)
+    version = subprocess.run(
+        [str(bindir / "ptw"), "--version"], capture_output=True, text=True, timeout=60
+    )
     assert "pytest-watch" in version.stdout + version.stderr
     check = subprocess.run(
-        [str(bindir / "python"), "-c",
-         "import torch; from importlib.metadata import entry_points\n"
-         "print(torch.__version__)\n"
-         "print(sorted(e.dist.name for e in entry_points(group='console_scripts', name='ptw')))"],
-        capture_output=True, text=True, timeout=120,
+        [
+            str(bindir / "python"),
+            "-c",
+            "import torch; from importlib.metadata import entry_points\n"
+            "print(torch.__version__)\n"
+            "print(sorted(e.dist.name for e in entry_points(group='console_scripts', name='ptw')))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     torch_version, providers = check.stdout.splitlines()
     if not os.environ.get("TORCH_WHEEL"):

@@ -218,8 +218,19 @@ def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None
     warm("--solutions", "-q", "-k", "zeros", KATA)  # the server is up
     impl = _impl(kata_repo, "\n\ndef from_list(values):\n    while True:\n        pass\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "katakit.runner", "--impl", str(impl), "--kata-timeout", "0",
-         "-q", "-k", "from_list", KATA],
+        [
+            sys.executable,
+            "-m",
+            "katakit.runner",
+            "--impl",
+            str(impl),
+            "--kata-timeout",
+            "0",
+            "-q",
+            "-k",
+            "from_list",
+            KATA,
+        ],
         cwd=kata_repo,
         env={**os.environ, **runner_env},
         stdout=subprocess.PIPE,
