@@ -138,17 +138,16 @@ class LearnerReport:
         outcome = yield
         if not self.run:
             return outcome
-        if self.session.learner_mode:
-            results.save(self.session.root, self.run)
+        # learner runs merge into the saved results; other trees stand alone
+        known = results.save(self.session.root, self.run) if self.session.learner_mode else {}
+        known.update(self.run)
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
-            self.write_progress(terminal)
+            self.write_progress(terminal, known)
         return outcome
 
-    def write_progress(self, terminal) -> None:  # noqa: ANN001
-        root, catalog = self.session.root, self.session.catalog
-        known = results.load(root) if self.session.learner_mode else {}
-        known.update(self.run)
+    def write_progress(self, terminal, known: dict[str, results.KataResult]) -> None:  # noqa: ANN001
+        catalog = self.session.catalog
         unfinished = self._unfinished()
         focus = unfinished[0] if unfinished else results.next_kata(catalog, known)
         earlier = {kid for kid in known if kid not in self.run}

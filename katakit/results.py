@@ -45,8 +45,8 @@ def load(root: Path) -> dict[str, KataResult]:
         return {}
 
 
-def save(root: Path, results: dict[str, KataResult]) -> None:
-    """Merge ``results`` into the saved ones (atomically)."""
+def save(root: Path, results: dict[str, KataResult]) -> dict[str, KataResult]:
+    """Merge ``results`` into the saved ones (atomically); all of them, merged."""
     merged = load(root)
     merged.update(results)
     target = path(root)
@@ -58,6 +58,7 @@ def save(root: Path, results: dict[str, KataResult]) -> None:
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     os.replace(tmp, target)
+    return merged
 
 
 def module_mtime(root: Path, kata: Kata) -> float:
