@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import importlib
 import random
-import signal
-import threading
 from pathlib import Path
 
 import pytest
 
 from katakit import catalog as catalog_mod
 from katakit import explain, importer
+from katakit.timeouts import KataTimeout, alarm
 
 SEED = 1234
 TREES = {"src": "learner code", "solutions": "reference solutions"}
@@ -108,10 +107,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         importer.uninstall()
 
 
-class KataTimeout(Exception):
-    """A test ran past its kata's time limit."""
-
-
 class KataSession:
     """Hooks and fixtures that exist only inside a torch-katas checkout."""
 
@@ -192,7 +187,7 @@ class KataSession:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
-        with _alarm(self._limit(item)):
+        with alarm(self._limit(item)):
             return (yield)
 
     @pytest.hookimpl(tryfirst=True)
@@ -202,7 +197,7 @@ class KataSession:
         if kata is None:
             return None
         try:
-            with _alarm(self._limit(collector)):
+            with alarm(self._limit(collector)):
                 importlib.import_module(f"{importer.PACKAGE}.{kata.module}")
         except KeyboardInterrupt:
             raise
@@ -215,26 +210,3 @@ class KataSession:
                 collector.nodeid, "failed", explain.short(text), [], sections=[]
             )
         return None
-
-
-class _alarm:
-    """Raise ``KataTimeout`` in the main thread after ``seconds`` (Unix only)."""
-
-    def __init__(self, seconds: float) -> None:
-        usable = (
-            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        )
-        self.seconds = seconds if usable else 0.0
-
-    def _fire(self, signum, frame) -> None:  # noqa: ANN001
-        raise KataTimeout(f"timed out after {self.seconds:g} s")
-
-    def __enter__(self) -> None:
-        if self.seconds > 0:
-            self.previous = signal.signal(signal.SIGALRM, self._fire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
-        if self.seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import inspect
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 from katakit import explain, importer, progress, results
 from katakit.catalog import Kata
-from katakit.plugin import KataSession, KataTimeout
+from katakit.timeouts import KataTimeout
+
+if TYPE_CHECKING:
+    from katakit.plugin import KataSession
 
 
 class LearnerReport:
