@@ -147,6 +147,11 @@ def test_silent_index_times_out_instead_of_hanging(empty_venv: Path):
     assert elapsed < 15
 
 
+@pytest.mark.skipif(
+    os.environ.get("KATA_TEST_INSTALL") != "1",
+    reason="a real install into a fresh virtualenv (about 45 s); KATA_TEST_INSTALL=1 runs it "
+    "(.ci/run does)",
+)
 def test_fresh_virtualenv_install_in_the_dev_container_phases(tmp_path: Path):
     """What onCreateCommand, updateContentCommand and postCreateCommand run, end to end."""
     venv = tmp_path / "venv"
