@@ -72,9 +72,40 @@ def _clear() -> None:
         sys.stdout.flush()
 
 
+USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage error
+
+
+def _bad_timeout(args: list[str]) -> str | None:
+    """The problem with a ``--kata-timeout`` value among pytest's arguments, if any."""
+    from katakit.timeouts import parse_limit
+
+    for n, arg in enumerate(args):
+        if arg == "--kata-timeout":
+            value = args[n + 1] if n + 1 < len(args) else None
+        elif arg.startswith("--kata-timeout="):
+            value = arg.split("=", 1)[1]
+        else:
+            continue
+        if value is None:
+            return "--kata-timeout needs a number of seconds"
+        try:
+            parse_limit(value)
+        except ValueError as exc:
+            return f"--kata-timeout: {exc}"
+    return None
+
+
 def main(argv: list[str]) -> int:
-    """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout."""
+    """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout or on bad arguments.
+
+    When pytest rejects the arguments on the first run (a usage error), this
+    stops at once instead of waiting for changes that cannot help.
+    """
     options, pytest_args = _parser().parse_known_args(argv)
+    problem = _bad_timeout(pytest_args)
+    if problem:
+        print(f"kata watch: {problem}", file=sys.stderr)
+        return 2
     root = find_root()
     if root is None:
         print("kata watch: no katas.toml here or above", file=sys.stderr)
@@ -96,9 +127,17 @@ def main(argv: list[str]) -> int:
                 _clear()
             what = ", ".join(os.path.relpath(p) for p in changed) if changed else "start"
             print(f"[{time.strftime('%H:%M:%S')}] {what}  (kata watch: Ctrl-C stops)", flush=True)
-            client.run(
+            code = client.run(
                 list(pytest_args), owner=os.getpid(), changed=changed, reraise_interrupt=True
             )
+            if changed is None and code in USAGE_ERRORS:
+                given = f" with {' '.join(pytest_args)!r}" if pytest_args else ""
+                print(
+                    f"kata watch: pytest could not start{given} (exit status {code}, see "
+                    "above); fix that and start `kata watch` again",
+                    file=sys.stderr,
+                )
+                return 2
             while True:
                 try:
                     first = events.get(timeout=0.5)
