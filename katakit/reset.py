@@ -44,10 +44,10 @@ def reset(root: Path, kata: Kata, *, yes: bool = False) -> int:
 def undo(root: Path, kata: Kata) -> int:
     """Bring the newest backup of ``src/<module>.py`` back, backing up the current file first."""
     relpath = kata.module_file()
+    target = backup.inside(root, relpath)
     newest = backup.latest(root, relpath)
     if newest is None:
         raise KataError(f"no backup of {relpath} in {backup.BACKUP_DIR}: nothing to undo")
-    target = backup.inside(root, relpath)
     try:
         data = statefiles.read_regular(newest, limit=64 << 20)
     except OSError as exc:

@@ -105,7 +105,10 @@ def _no_constants(name: str) -> None:
 
 
 def read_json(root: Path, name: str, what: str) -> object | None:
-    """The JSON value in ``.kata/<name>``; None when absent or unreadable (said in one line)."""
+    """The JSON value in ``.kata/<name>``; None when absent or unreadable (said in one line).
+
+    JSON ``null`` counts as unreadable: no state file of the tooling holds it.
+    """
     shown = f"{STATE_DIR}/{name}"
     if not _state_dir_usable(root):
         if os.path.lexists(root / STATE_DIR):
@@ -119,10 +122,12 @@ def read_json(root: Path, name: str, what: str) -> object | None:
         warn(f"ignoring {shown} ({exc.strerror or exc}); {what} start empty", str(root))
         return None
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_no_constants)
+        value = json.loads(data.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError):
+        value = None
+    if value is None:
         warn(f"ignoring {shown}: it is not valid JSON; {what} start empty", str(root))
-        return None
+    return value
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:

@@ -153,7 +153,7 @@ class Server:
             if request.get("stop") is True:
                 protocol.send(conn, {"event": "stopped"})
                 raise Shutdown
-            problem = _problem(request, self.root, fds)
+            problem = _problem(request, fds)
             if problem:
                 print(f"refused a request: {problem}", file=sys.stderr, flush=True)
                 _refuse(conn, f"the warm runner refused the request ({problem})")
@@ -308,8 +308,10 @@ def _strings(value: object, limit: int) -> bool:
     )
 
 
-def _problem(request: dict[str, Any], root: Path, fds: list[int]) -> str | None:
-    """What is wrong with a run request, or None when it is well-formed and for this checkout."""
+def _problem(request: dict[str, Any], fds: list[int]) -> str | None:
+    """What is wrong with a run request (its shape, its folders), or None."""
+    if "stop" in request:
+        return "stop is not true"
     if len(fds) != 3:
         return "it did not pass stdin, stdout and stderr"
     if not _strings(request.get("args"), 10_000):
@@ -340,10 +342,9 @@ def _problem(request: dict[str, Any], root: Path, fds: list[int]) -> str | None:
         value = request.get(key)
         if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):
             return f"{key} is not an absolute path"
-    if not os.path.isdir(request["cwd"]):
-        return "cwd is not a folder"
-    if Path(request["root"]).resolve() != root:
-        return f"this runner serves {root}, not {request['root']}"
+    for key in ("root", "cwd"):
+        if not os.path.isdir(request[key]):
+            return f"{key} is not a folder"
     return None
 
 
