@@ -7,6 +7,9 @@
   it off. A test past the cap gets ``MemoryError`` instead of swapping the machine.
 * Output: each captured section of a test report (stdout, stderr, per phase)
   keeps its first ``OUTPUT_LIMIT`` characters and a note of how much was cut.
+* Tracebacks: a failure deep in a recursion (the limit raised to a million)
+  keeps only the outermost and innermost ``TRACEBACK_ENDS`` levels, so pytest
+  does not spend minutes and gigabytes formatting every level.
 * Threads: a non-daemon thread a test started does not hold pytest's exit.
 """
 
@@ -16,12 +19,14 @@ import math
 import os
 import sys
 import threading
+from types import TracebackType
 
 import pytest
 
 MEMORY_ENV = "KATA_MEMORY_LIMIT"
 MIN_DEFAULT_MEMORY = 4 << 30
 OUTPUT_LIMIT = 64 * 1024  # characters kept per captured section of one test
+TRACEBACK_ENDS = 40  # levels kept at each end of a traceback deeper than 2x this
 
 
 def memory_limit() -> int | None:
@@ -72,11 +77,25 @@ def cap_text(text: str, limit: int = OUTPUT_LIMIT) -> str:
     )
 
 
+def shorten_traceback(tb: TracebackType | None, ends: int = TRACEBACK_ENDS) -> int:
+    """Unlink the middle of a traceback deeper than ``2 * ends`` levels; how many were cut."""
+    levels = []
+    while tb is not None:
+        levels.append(tb)
+        tb = tb.tb_next
+    if len(levels) <= 2 * ends:
+        return 0
+    levels[ends - 1].tb_next = levels[-ends]
+    return len(levels) - 2 * ends
+
+
 class Limits:
-    """pytest hooks: cap captured output; do not wait for threads left running."""
+    """pytest hooks: cap captured output and tracebacks; do not wait for threads left running."""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        if call.excinfo is not None:
+            shorten_traceback(call.excinfo.tb)
         report = yield
         report.sections = [(title, cap_text(text)) for title, text in report.sections]
         return report

@@ -494,6 +494,20 @@ def test_output_of_a_test_is_capped_with_a_note(inline_pytest, kata_repo: Path) 
     assert "more characters cut" in result.stdout
 
 
+def test_a_very_deep_failure_is_reported_briefly(inline_pytest, kata_repo: Path) -> None:
+    (kata_repo / "katas/test_zz_deep.py").write_text(
+        "import sys\n\n\ndef deep(n):\n    if n == 20_000:\n"
+        "        raise ValueError('bottom reached')\n    return deep(n + 1) + 1\n\n\n"
+        "def test_deep():\n    old = sys.getrecursionlimit()\n"
+        "    sys.setrecursionlimit(30_000)\n    try:\n        deep(0)\n"
+        "    finally:\n        sys.setrecursionlimit(old)\n"
+    )
+    result = inline_pytest("-q", "katas/test_zz_deep.py")
+    assert result.returncode == 1
+    assert "ValueError: bottom reached" in result.stdout
+    assert result.stdout.count("in deep") < 200, "every level of the recursion was printed"
+
+
 @pytest.fixture
 def restore_memory_limit():
     import resource
