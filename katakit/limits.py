@@ -2,7 +2,7 @@
 
 * Memory: the pytest process gets a soft ``RLIMIT_DATA`` (heap and private
   writable mappings; unlike ``RLIMIT_AS`` it leaves address space that CUDA
-  only reserves alone). Default: half the machine's memory, at least 4 GiB.
+  only reserves alone). Default: three quarters of the machine's memory.
   ``KATA_MEMORY_LIMIT`` overrides it in GiB (``KATA_MEMORY_LIMIT=8``), ``0`` turns
   it off. A test past the cap gets ``MemoryError`` instead of swapping the machine.
 * Output: each captured section of a test report (stdout, stderr, per phase)
@@ -24,7 +24,7 @@ from types import TracebackType
 import pytest
 
 MEMORY_ENV = "KATA_MEMORY_LIMIT"
-MIN_DEFAULT_MEMORY = 4 << 30
+MIN_DEFAULT_MEMORY = 2 << 30
 OUTPUT_LIMIT = 64 * 1024  # characters kept per captured section of one test
 TRACEBACK_ENDS = 40  # levels kept at each end of a traceback deeper than 2x this
 
@@ -44,7 +44,7 @@ def memory_limit() -> int | None:
         physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, AttributeError):
         return None
-    return max(MIN_DEFAULT_MEMORY, physical // 2)
+    return max(MIN_DEFAULT_MEMORY, physical // 4 * 3)
 
 
 def cap_memory() -> None:

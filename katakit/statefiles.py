@@ -24,7 +24,7 @@ STATE_DIR = ".kata"
 MAX_BYTES = 4 << 20  # a state file bigger than this was not written by the tooling
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_warned: set[tuple[str, str]] = set()
+_warned: set[tuple[int, str, str]] = set()
 
 
 class UnsafeState(OSError):
@@ -32,10 +32,14 @@ class UnsafeState(OSError):
 
 
 def warn(message: str, key: str = "") -> None:
-    """Print ``kata: message`` on stderr, once per process for each ``key``/message."""
-    if (key, message) in _warned:
+    """Print ``kata: message`` on stderr, once per process for each ``key``/message.
+
+    Keyed by pid too: a child forked by the warm runner says it again, to its own stderr.
+    """
+    seen = (os.getpid(), key, message)
+    if seen in _warned:
         return
-    _warned.add((key, message))
+    _warned.add(seen)
     print(f"kata: {message}", file=sys.stderr, flush=True)
 
 
