@@ -75,26 +75,6 @@ def _clear() -> None:
 USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage error
 
 
-def _bad_timeout(args: list[str]) -> str | None:
-    """The problem with a ``--kata-timeout`` value among pytest's arguments, if any."""
-    from katakit.timeouts import parse_limit
-
-    for n, arg in enumerate(args):
-        if arg == "--kata-timeout":
-            value = args[n + 1] if n + 1 < len(args) else None
-        elif arg.startswith("--kata-timeout="):
-            value = arg.split("=", 1)[1]
-        else:
-            continue
-        if value is None:
-            return "--kata-timeout needs a number of seconds"
-        try:
-            parse_limit(value)
-        except ValueError as exc:
-            return f"--kata-timeout: {exc}"
-    return None
-
-
 def main(argv: list[str]) -> int:
     """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout or on bad arguments.
 
@@ -102,10 +82,6 @@ def main(argv: list[str]) -> int:
     stops at once instead of waiting for changes that cannot help.
     """
     options, pytest_args = _parser().parse_known_args(argv)
-    problem = _bad_timeout(pytest_args)
-    if problem:
-        print(f"kata watch: {problem}", file=sys.stderr)
-        return 2
     root = find_root()
     if root is None:
         print("kata watch: no katas.toml here or above", file=sys.stderr)
