@@ -19,6 +19,7 @@ import socket
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -185,8 +186,6 @@ class Server:
         except Shutdown:
             raise
         except Exception as exc:  # noqa: BLE001 (log it, refuse, serve the next one)
-            import traceback
-
             traceback.print_exc()
             _refuse(conn, f"the warm runner failed ({type(exc).__name__}: {exc})")
         finally:
@@ -342,8 +341,7 @@ def _problem(request: dict[str, Any], fds: list[int]) -> str | None:
         value = request.get(key)
         if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):
             return f"{key} is not an absolute path"
-    for key in ("root", "cwd"):
-        if not os.path.isdir(request[key]):
+        if not os.path.isdir(value):
             return f"{key} is not a folder"
     return None
 
