@@ -13,6 +13,7 @@ else:  # pragma: no cover
 
 CATALOG_FILE = "katas.toml"
 DEFAULT_TIMEOUT = 5.0
+MAX_ID_DIGITS = 6  # longer numbers are not kata ids (and int() of them is slow)
 
 
 class CatalogError(Exception):
@@ -45,13 +46,19 @@ class Catalog:
     katas: tuple[Kata, ...]
 
     def find(self, key: str) -> Kata:
-        """The kata named by ``key``: its number (``3``, ``03``) or its name."""
+        """The kata named by ``key``: its number (``3``, ``03``: ASCII digits) or its name.
+
+        Anything else (other digits such as ``²``, a number longer than
+        ``MAX_ID_DIGITS``) raises ``CatalogError`` with a one-line message.
+        """
         key = key.strip()
+        number = int(key) if key.isascii() and key.isdigit() and len(key) <= MAX_ID_DIGITS else None
         for kata in self.katas:
-            if key == kata.name or (key.isdigit() and int(key) == int(kata.id)):
+            if key == kata.name or (number is not None and number == int(kata.id)):
                 return kata
+        shown = key if len(key) <= 30 else f"{key[:30]}... ({len(key)} characters)"
         choices = ", ".join(k.label for k in self.katas)
-        raise CatalogError(f"no kata {key!r}; choose one of: {choices}")
+        raise CatalogError(f"no kata {shown!r}; choose one of: {choices}")
 
     def by_test_file(self, relpath: str) -> Kata | None:
         for kata in self.katas:

@@ -236,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a file the verb needs cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kata: {where}{exc.strerror or _one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

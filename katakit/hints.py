@@ -5,13 +5,14 @@ How many hints of each kata the learner has seen is kept in ``.kata/hints.json``
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
+from katakit import statefiles
 from katakit.catalog import Kata
 
 HINTS_FILE = ".kata/hints.json"
+_NAME = "hints.json"
+_MAX_LEVEL = 1000
 
 
 def available(kata: Kata) -> list[str]:
@@ -20,23 +21,31 @@ def available(kata: Kata) -> list[str]:
 
 
 def seen(root: Path) -> dict[str, int]:
-    """How many hints of each kata (by id) have been shown."""
-    try:
-        data = json.loads((root / HINTS_FILE).read_text(encoding="utf-8"))
-        return {str(k): int(v) for k, v in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+    """How many hints of each kata (by id) have been shown; empty when malformed."""
+    data = statefiles.read_json(root, _NAME, "hint levels")
+    if data is None:
         return {}
+    if isinstance(data, dict) and all(
+        isinstance(k, str)
+        and isinstance(v, int)
+        and not isinstance(v, bool)
+        and 0 <= v <= _MAX_LEVEL
+        for k, v in data.items()
+    ):
+        return dict(data)
+    statefiles.warn(
+        f"ignoring {HINTS_FILE}: it does not map kata ids to hint counts; "
+        "hints start from the first",
+        str(root),
+    )
+    return {}
 
 
 def remember(root: Path, kata: Kata, level: int) -> None:
-    """Record that ``level`` hints of ``kata`` have been shown."""
+    """Record that ``level`` hints of ``kata`` have been shown (one line if it cannot)."""
     levels = seen(root)
     levels[kata.id] = level
-    target = root / HINTS_FILE
-    target.parent.mkdir(exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(levels, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    statefiles.write_json(root, _NAME, levels, "the next `kata hint` may repeat this one")
 
 
 def _show(kata: Kata, hints: list[str], index: int) -> None:

@@ -7,6 +7,7 @@ torch-katas checkout (no ``katas.toml`` at the rootdir) it does nothing.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import random
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from katakit import catalog as catalog_mod
-from katakit import explain, importer
+from katakit import explain, importer, limits, timeouts
 from katakit.timeouts import KataTimeout, alarm
 
 SEED = 1234
@@ -46,14 +47,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--kata-timeout",
-        type=float,
+        type=_time_limit,
         metavar="SECONDS",
         help="time limit per test (default: the kata's timeout in katas.toml; 0 turns it off)",
     )
 
 
+def _time_limit(text: str) -> float:
+    """argparse type of ``--kata-timeout``: finite seconds > 0, or 0 for no limit."""
+    try:
+        return timeouts.parse_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _impl_dir(config: pytest.Config, root: Path, katas: catalog_mod.Catalog) -> Path:
     solutions, impl = config.getoption("solutions"), config.getoption("impl")
+    if impl is not None and not impl.strip():
+        raise pytest.UsageError("--impl needs a folder laid out like src/, not an empty name")
     if solutions and impl:
         raise pytest.UsageError("use either --solutions or --impl DIR, not both")
     if impl:
@@ -74,10 +85,22 @@ def _impl_dir(config: pytest.Config, root: Path, katas: catalog_mod.Catalog) -> 
     return path.resolve()
 
 
+def _impl_outside(config: pytest.Config) -> str:
+    """Why ``--impl`` cannot work at this rootdir, in one line."""
+    if "--impl" in config.invocation_params.args:
+        return (
+            "--impl DIR (with a space) makes pytest take DIR for a test path before it knows "
+            "--impl, so it misses this checkout's pytest.ini: write --impl=DIR"
+        )
+    return f"--impl: no torch-katas checkout (katas.toml) at pytest's rootdir {config.rootpath}"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     root = config.rootpath
     if not (root / catalog_mod.CATALOG_FILE).is_file():
+        if config.getoption("impl") is not None:
+            raise pytest.UsageError(_impl_outside(config))
         return
     try:
         katas = catalog_mod.load(root)
@@ -87,12 +110,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
     from katakit import devices
 
+    requested = config.getoption("device")
+    if requested is not None and not all(item.strip(" ,") for item in requested):
+        raise pytest.UsageError("--device needs a device name: cpu, cuda or mps")
     found = devices.available()
     try:
         selected = devices.select(config.getoption("device"), found)
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
 
+    limits.install(config)
     importer.install(impl)
     session = KataSession(config, katas, impl, found, selected)
     config.pluginmanager.register(session, "katakit-session")

@@ -6,7 +6,9 @@ Reading results needs no torch: the pytest plugin saves them after every run.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ from katakit import results
 from katakit.catalog import Catalog, Kata
 from katakit.console import KataError, marks
 
+STATUS_RUN_LIMIT = 900.0  # seconds `kata status --run` waits for the whole run
 STATE_WORDS = {"done": "done", "in_progress": "in progress", "not_started": "not started"}
 _SUMMARY = re.compile(
     r"\b(passed|failed|errors?|skipped|xfailed|deselected|no tests ran)\b.* in [\d.]+s"
@@ -45,16 +48,31 @@ def run_katas(root: Path) -> None:
 
     The full failures are what ``pytest``/``ptw`` are for; here the table that
     follows is the point, so only the summary line is shown (or pytest's own
-    output when it could not run the katas at all).
+    output when it could not run the katas at all). The run is stopped after
+    ``STATUS_RUN_LIMIT`` seconds (per-test limits normally end a hang long before).
     """
     print("Running the katas (python -m pytest -q) ...", flush=True)
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q"],
         cwd=root,
-        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
+        errors="replace",
+        start_new_session=True,  # so the whole run can be stopped, children too
     )
-    output = proc.stdout + proc.stderr
+    try:
+        output, _ = proc.communicate(timeout=STATUS_RUN_LIMIT)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        raise KataError(
+            f"the katas did not finish within {STATUS_RUN_LIMIT:g} s, so the run was stopped: "
+            "run `pytest` to see which test hangs"
+        ) from None
+    except BaseException:
+        _stop(proc)
+        raise
     if proc.returncode not in (0, 1):
         tail = "\n".join(output.strip().splitlines()[-15:])
         print(tail, file=sys.stderr)
@@ -67,6 +85,18 @@ def run_katas(root: Path) -> None:
         "done",
     )
     print(f"pytest: {summary}\n")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill the run's whole process group and reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        proc.communicate(timeout=5)
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        pass
 
 
 def _age(root: Path) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from katakit import statefiles
 from katakit.catalog import Catalog, Kata
 
 RESULTS_FILE = ".kata/results.json"
+_NAME = "results.json"
+_MAX_COUNT = 1_000_000
+_MAX_TEXT = 10_000
 
 
 @dataclass
@@ -33,31 +35,71 @@ def path(root: Path) -> Path:
 
 
 def load(root: Path) -> dict[str, KataResult]:
-    """The saved results by kata id; empty when there are none (or they are unreadable)."""
+    """The saved results by kata id; empty when there are none or they are malformed.
+
+    A malformed file (wrong types or shape, non-finite numbers, a folder or a
+    symlink in its place) counts as no results, said in one line on stderr.
+    """
+    data = statefiles.read_json(root, _NAME, "saved results")
+    if data is None:
+        return {}
     try:
-        data = json.loads(path(root).read_text(encoding="utf-8"))
-        known = set(KataResult.__dataclass_fields__)
-        return {
-            kid: KataResult(**{k: v for k, v in fields.items() if k in known})
-            for kid, fields in data.get("katas", {}).items()
-        }
-    except (OSError, ValueError, TypeError):
+        return _parse(data)
+    except ValueError as exc:
+        statefiles.warn(f"ignoring {RESULTS_FILE}: {exc}; saved results start empty", str(root))
         return {}
 
 
+def _parse(data: object) -> dict[str, KataResult]:
+    if not isinstance(data, dict):
+        raise ValueError("it is not a JSON object")
+    katas = data.get("katas", {})
+    if not isinstance(katas, dict):
+        raise ValueError('"katas" is not an object')
+    out = {}
+    for kid, fields in katas.items():
+        if not (kid.isascii() and kid.isdigit() and len(kid) <= 4):
+            raise ValueError(f"{kid[:20]!r} is not a kata id")
+        if not isinstance(fields, dict):
+            raise ValueError(f"the entry of kata {kid} is not an object")
+        out[kid] = _result(kid, fields)
+    return out
+
+
+def _result(kid: str, fields: dict) -> KataResult:
+    res = KataResult()
+    for name in ("passed", "total"):
+        value = fields.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_COUNT:
+            raise ValueError(f"kata {kid}: {name} is not a count")
+        setattr(res, name, value)
+    if res.passed > res.total:
+        raise ValueError(f"kata {kid}: more tests passed than it has")
+    mtime = fields.get("mtime", 0.0)
+    if not statefiles.finite(mtime) or mtime < 0:
+        raise ValueError(f"kata {kid}: mtime is not a finite time")
+    res.mtime = float(mtime)
+    for name in ("error", "where"):
+        value = fields.get(name)
+        if value is not None and not (isinstance(value, str) and len(value) <= _MAX_TEXT):
+            raise ValueError(f"kata {kid}: {name} is not a short text")
+        setattr(res, name, value)
+    return res
+
+
 def save(root: Path, results: dict[str, KataResult]) -> dict[str, KataResult]:
-    """Merge ``results`` into the saved ones (atomically); all of them, merged."""
+    """Merge ``results`` into the saved ones (atomically); all of them, merged.
+
+    Where the file cannot be written (read-only folder, full disk) this says so
+    in one line and leaves the old file whole; the merged results are returned.
+    """
     merged = load(root)
     merged.update(results)
-    target = path(root)
-    target.parent.mkdir(exist_ok=True)
     payload = {
         "updated": time.time(),
         "katas": {kid: vars(res) for kid, res in sorted(merged.items())},
     }
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
+    statefiles.write_json(root, _NAME, payload, "this run's results are not kept")
     return merged
 
 

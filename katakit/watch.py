@@ -72,8 +72,15 @@ def _clear() -> None:
         sys.stdout.flush()
 
 
+USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage error
+
+
 def main(argv: list[str]) -> int:
-    """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout."""
+    """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout or on bad arguments.
+
+    When pytest rejects the arguments on the first run (a usage error), this
+    stops at once instead of waiting for changes that cannot help.
+    """
     options, pytest_args = _parser().parse_known_args(argv)
     root = find_root()
     if root is None:
@@ -96,9 +103,17 @@ def main(argv: list[str]) -> int:
                 _clear()
             what = ", ".join(os.path.relpath(p) for p in changed) if changed else "start"
             print(f"[{time.strftime('%H:%M:%S')}] {what}  (kata watch: Ctrl-C stops)", flush=True)
-            client.run(
+            code = client.run(
                 list(pytest_args), owner=os.getpid(), changed=changed, reraise_interrupt=True
             )
+            if changed is None and code in USAGE_ERRORS:
+                given = f" with {' '.join(pytest_args)!r}" if pytest_args else ""
+                print(
+                    f"kata watch: pytest could not start{given} (exit status {code}, see "
+                    "above); fix that and start `kata watch` again",
+                    file=sys.stderr,
+                )
+                return 2
             while True:
                 try:
                     first = events.get(timeout=0.5)

@@ -19,6 +19,7 @@ from pathlib import Path
 from katakit.runner import fallback, focus, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
+SERVER_MODULE = "katakit.runner.server"
 SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1"}  # numpy's BLAS must not start threads
 EXIT_IN_USE = 75  # katakit.runner.server.EXIT_IN_USE (not imported: it pulls in more)
 
@@ -65,8 +66,10 @@ def run(
                 except Restart:
                     continue
             raise Unavailable("the warm runner keeps restarting")
-        except Unavailable as exc:
+        except (Unavailable, location.Unsafe) as exc:
             reason = str(exc)
+        except OSError as exc:  # a read-only or full disk, a socket that broke
+            reason = f"the warm runner failed ({exc.strerror or exc})"
     if root is not None:
         args = focus.focus_args(root, args, changed)
     return fallback.run_plain(args, reason, replace_process=replace_process)
@@ -76,7 +79,7 @@ def stop(where: location.Location) -> bool:
     """Ask the server at ``where`` to exit; whether one was there."""
     try:
         sock = _connect(where)
-    except OSError:
+    except (OSError, Unavailable):
         return False
     with sock:
         protocol.send(sock, {"stop": True})
@@ -91,12 +94,18 @@ def stop(where: location.Location) -> bool:
 
 
 def _connect(where: location.Location) -> socket.socket:
+    """A connection to the server at ``where``; ``Unavailable`` if another user serves it."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(str(where.socket))
     except OSError:
         sock.close()
         raise
+    uid = protocol.peer_uid(sock)
+    if uid != os.geteuid():
+        sock.close()
+        whose = "an unknown user" if uid is None else f"uid {uid}"
+        raise Unavailable(f"{where.socket} is served by {whose}, not by you: not using it")
     return sock
 
 
@@ -114,7 +123,9 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
             pass
         code = proc.poll()
         if code == EXIT_IN_USE and time.monotonic() - spawned > 0.5:
-            # another server holds the lock: it is starting, or exiting right now
+            # another server holds the lock: it is starting, exiting right now, or
+            # lost its socket (someone deleted it) and must make way
+            _stop_orphan(where)
             proc, spawned = _spawn(root, where, owner), time.monotonic()
         elif code is not None and code != EXIT_IN_USE:
             raise Unavailable(f"the warm runner could not start (see {where.log})")
@@ -123,15 +134,46 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
     raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
 
 
+def _stop_orphan(where: location.Location) -> None:
+    """Stop the lock holder if it is a server of ours that listened but lost its socket.
+
+    A server records its pid only once it listens, so a pid file naming a live
+    server while no socket exists means the socket was deleted under it.
+    """
+    if os.path.lexists(where.socket):
+        return
+    pid = location.read_pid(where)
+    if pid is None or pid <= 1:
+        return
+    try:
+        if os.stat(f"/proc/{pid}").st_uid != os.geteuid():
+            return
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            argv = handle.read().split(b"\0")
+    except OSError:
+        return
+    if SERVER_MODULE.encode() in argv and os.fsencode(where.socket) in argv:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+
+
 def _spawn(root: Path, where: location.Location, owner: int):  # noqa: ANN202 (a Popen)
     import subprocess
 
-    with open(where.log, "ab") as log:
+    try:
+        log = location.open_log(where)
+    except OSError as exc:
+        raise Unavailable(
+            f"the warm runner cannot write {where.log} ({exc.strerror or exc})"
+        ) from None
+    with os.fdopen(log, "ab") as log_file:
         return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "katakit.runner.server",
+                SERVER_MODULE,
                 "--root",
                 str(root),
                 "--socket",
@@ -144,7 +186,7 @@ def _spawn(root: Path, where: location.Location, owner: int):  # noqa: ANN202 (a
             cwd=root,
             env={**os.environ, **SERVER_ENV},
             stdin=subprocess.DEVNULL,
-            stdout=log,
+            stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -237,14 +279,18 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
                     if started:
                         raise Unavailable("the warm runner stopped during the run")
                     raise Restart
-                for message in reader.feed(data):
-                    event = message["event"]
+                try:
+                    messages = reader.feed(data)
+                except protocol.BadMessage as exc:
+                    raise Unavailable(f"the warm runner answered nonsense ({exc})") from None
+                for message in messages:
+                    event = message.get("event")
                     if event == "started":
                         started = True
                     elif event == "refused":
                         if message.get("restart"):
                             raise Restart
-                        raise Unavailable(message["reason"])
+                        raise Unavailable(str(message.get("reason", "it refused the request")))
                     else:
                         return _finish(message, root, interrupted, reraise)
             while caught:
@@ -270,7 +316,9 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
 
 
 def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
-    event, code = message["event"], int(message["code"])
+    event, code = message.get("event"), message.get("code")
+    if isinstance(code, bool) or not isinstance(code, int):
+        code = 1
     if event == "killed":
         print(
             "kata-run: the test run did not stop when asked, so it was killed"

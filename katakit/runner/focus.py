@@ -59,11 +59,11 @@ def wants_focus(args: list[str]) -> bool:
         if skip:
             skip = False
             continue
+        if arg.split("=", 1)[0] in _OTHER_TREES:
+            return False  # another tree: run exactly what plain pytest would
         if arg in _TAKES_VALUE:
             skip = True
             continue
-        if arg.split("=", 1)[0] in _OTHER_TREES:
-            return False
         if not arg.startswith("-"):
             return False  # a test path (or something pytest will complain about)
     return True

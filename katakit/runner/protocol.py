@@ -1,5 +1,9 @@
 """Length-prefixed JSON messages over a Unix socket; a request also carries the
-client's stdin, stdout and stderr as file descriptors (``SCM_RIGHTS``)."""
+client's stdin, stdout and stderr as file descriptors (``SCM_RIGHTS``).
+
+A message that is too big, not JSON, nested absurdly deep or not an object
+raises ``BadMessage``; ``peer_uid`` says which user is at the other end.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,24 @@ from typing import Any
 
 _HEADER = struct.Struct("!I")
 _MAX_FDS = 3
+MAX_MESSAGE = 16 << 20  # bytes; a request carries the environment, never this much
+
+
+class BadMessage(ValueError):
+    """The bytes on the socket are not a message of this protocol."""
+
+
+def peer_uid(sock: socket.socket) -> int | None:
+    """The user id of the process at the other end (``SO_PEERCRED``); None where unknown."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    try:
+        creds = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    except OSError:
+        return None
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return uid
 
 
 def pack(message: dict[str, Any]) -> bytes:
@@ -37,10 +59,18 @@ class Reader:
         out = []
         while len(self.buffer) >= _HEADER.size:
             (size,) = _HEADER.unpack_from(self.buffer)
+            if size > MAX_MESSAGE:
+                raise BadMessage(f"a message of {size} bytes is too big")
             end = _HEADER.size + size
             if len(self.buffer) < end:
                 break
-            out.append(json.loads(self.buffer[_HEADER.size : end]))
+            try:
+                message = json.loads(self.buffer[_HEADER.size : end])
+            except (ValueError, RecursionError):
+                raise BadMessage("a message is not valid JSON") from None
+            if not isinstance(message, dict):
+                raise BadMessage("a message is not a JSON object")
+            out.append(message)
             self.buffer = self.buffer[end:]
         return out
 

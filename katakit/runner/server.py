@@ -19,6 +19,7 @@ import socket
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -48,21 +49,30 @@ class Server:
     # -- lifecycle -----------------------------------------------------------
 
     def listen(self) -> None:
+        """Bind the socket (0600 whatever the umask) and remember which inode is ours."""
         path = self.where.socket
         try:
-            path.unlink()
+            path.unlink()  # this server holds the lock: whatever is there is stale
         except FileNotFoundError:
             pass
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(str(path))
+        umask = os.umask(0o177)
+        try:
+            self.listener.bind(str(path))
+        finally:
+            os.umask(umask)
+        st = os.lstat(path)
+        self.bound = (st.st_dev, st.st_ino)
         self.listener.listen(16)
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
 
     def close(self) -> None:
-        """Remove the socket (this server holds the lock, so the path is its own)."""
+        """Remove the socket, only if the path still holds the one this server bound."""
         if self.listener is not None:
             try:
-                self.where.socket.unlink()
+                st = os.lstat(self.where.socket)
+                if (st.st_dev, st.st_ino) == getattr(self, "bound", None):
+                    self.where.socket.unlink()
             except OSError:
                 pass
             self.listener.close()
@@ -125,16 +135,31 @@ class Server:
     # -- one request ---------------------------------------------------------
 
     def handle(self, conn: socket.socket) -> None:
+        """Serve one connection: only from this user, only a well-formed request.
+
+        Nothing a client sends and no state file can end the server: a bad
+        request or a failure before the run is refused with a reason (the
+        client then runs plain pytest) and written to the log.
+        """
         conn.settimeout(10)
+        peer = protocol.peer_uid(conn)
+        if peer != os.geteuid():
+            print(f"refused a connection from uid {peer}", file=sys.stderr, flush=True)
+            return
         try:
             request, fds = protocol.receive_request(conn)
         except (OSError, ValueError):
             return
         try:
-            if request.get("stop"):
+            if request.get("stop") is True:
                 protocol.send(conn, {"event": "stopped"})
                 raise Shutdown
-            self.add_owner(int(request.get("owner", 0)))
+            problem = _problem(request, fds)
+            if problem:
+                print(f"refused a request: {problem}", file=sys.stderr, flush=True)
+                _refuse(conn, f"the warm runner refused the request ({problem})")
+                return
+            self.add_owner(request["owner"])
             if fingerprint(self.root) != self.fingerprint:
                 protocol.send(
                     conn,
@@ -149,8 +174,8 @@ class Server:
             if hazard:
                 protocol.send(conn, {"event": "refused", "restart": False, "reason": hazard})
                 raise Shutdown
-            if request.get("focus"):
-                changed = request.get("changed")
+            if request["focus"]:
+                changed = request["changed"]
                 request["args"] = focus.focus_args(
                     Path(request["root"]),
                     list(request["args"]),
@@ -158,6 +183,11 @@ class Server:
                     Path(request["cwd"]),
                 )
             self.run(conn, request, fds)
+        except Shutdown:
+            raise
+        except Exception as exc:  # noqa: BLE001 (log it, refuse, serve the next one)
+            traceback.print_exc()
+            _refuse(conn, f"the warm runner failed ({type(exc).__name__}: {exc})")
         finally:
             for fd in fds:
                 try:
@@ -262,6 +292,60 @@ class Server:
         return {"status": os.WEXITSTATUS(status), "code": os.WEXITSTATUS(status) or 1}
 
 
+def _refuse(conn: socket.socket, reason: str) -> None:
+    try:
+        protocol.send(conn, {"event": "refused", "restart": False, "reason": reason[:300]})
+    except OSError:
+        pass
+
+
+def _strings(value: object, limit: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= limit
+        and all(isinstance(v, str) and "\0" not in v for v in value)
+    )
+
+
+def _problem(request: dict[str, Any], fds: list[int]) -> str | None:
+    """What is wrong with a run request (its shape, its folders), or None."""
+    if "stop" in request:
+        return "stop is not true"
+    if len(fds) != 3:
+        return "it did not pass stdin, stdout and stderr"
+    if not _strings(request.get("args"), 10_000):
+        return "args is not a list of strings"
+    if not isinstance(request.get("focus"), bool):
+        return "focus is not true or false"
+    changed = request.get("changed")
+    if changed is not None and not _strings(changed, 100_000):
+        return "changed is not a list of paths"
+    owner = request.get("owner")
+    if isinstance(owner, bool) or not isinstance(owner, int) or not 0 <= owner < 1 << 31:
+        return "owner is not a process id"
+    env = request.get("env")
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and "=" not in k and "\0" not in k + v
+        for k, v in env.items()
+    ):
+        return "env is not a map of names to strings"
+    streams = request.get("streams", {})
+    if not isinstance(streams, dict) or not all(
+        k in ("stdin", "stdout", "stderr") and _strings(v, 2) and len(v) == 2
+        for k, v in streams.items()
+    ):
+        return "streams is not a map of stream names to encodings"
+    if not isinstance(request.get("argv0", ""), str):
+        return "argv0 is not a string"
+    for key in ("root", "cwd"):
+        value = request.get(key)
+        if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):
+            return f"{key} is not an absolute path"
+        if not os.path.isdir(value):
+            return f"{key} is not a folder"
+    return None
+
+
 def _kata_label(request: dict[str, Any], nodeid: str) -> str | None:
     """``03 attributes`` for a node id in that kata's test file."""
     from katakit.catalog import CatalogError, load
@@ -293,7 +377,7 @@ _LOCK_FDS: list[int] = []
 
 
 def _lock(path: Path) -> int | None:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = location.open_private(path, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -310,12 +394,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--owner", type=int, default=0)
     ns = parser.parse_args(argv)
     where = location.Location(ns.socket)
-    location.prepare(where)
-    lock = _lock(where.lock)
+    try:
+        location.prepare(where)
+        lock = _lock(where.lock)
+    except (location.Unsafe, OSError) as exc:
+        print(f"not serving: {exc}", file=sys.stderr)
+        return 1
     if lock is None:
         return EXIT_IN_USE
     _LOCK_FDS.append(lock)
-    where.pidfile.write_text(str(os.getpid()))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -337,16 +424,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         server.listen()
+        try:
+            # written once listening: a live pid here with no socket means a lost socket
+            location.write_pid(where, os.getpid())
+        except OSError as exc:
+            print(f"cannot write {where.pidfile}: {exc}", file=sys.stderr, flush=True)
         server.serve()
     except Shutdown:
         pass
     finally:
         server.close()
-        try:
-            if int(where.pidfile.read_text()) == os.getpid():
+        if location.read_pid(where) == os.getpid():
+            try:
                 where.pidfile.unlink()
-        except (OSError, ValueError):
-            pass
+            except OSError:
+                pass
     return 0
 
 
