@@ -6,17 +6,21 @@ Reading results needs no torch: the pytest plugin saves them after every run.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from katakit import results
+from katakit import outcomes, results
 from katakit.catalog import Catalog, Kata
 from katakit.console import KataError, marks
 
-STATE_WORDS = {"done": "done", "in_progress": "in progress", "not_started": "not started"}
+STATE_WORDS = outcomes.STATE_WORDS
+# where the pytest plugin notes that a run reached its end (set by ``run_katas``)
+COMPLETION_ENV = "KATA_COMPLETION_FILE"
 _SUMMARY = re.compile(
     r"\b(passed|failed|errors?|skipped|xfailed|deselected|no tests ran)\b.* in [\d.]+s"
 )
@@ -33,6 +37,7 @@ def rows(catalog: Catalog, saved: dict[str, results.KataResult]) -> list[dict]:
                 "name": kata.name,
                 "module": kata.module_file(),
                 "state": res.state if res else "not_started",
+                "status": res.words if res else "not run yet",
                 "passed": res.passed if res else 0,
                 "total": res.total if res else 0,
             }
@@ -48,25 +53,42 @@ def run_katas(root: Path) -> None:
     output when it could not run the katas at all).
     """
     print("Running the katas (python -m pytest -q) ...", flush=True)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="kata-run-") as folder:
+        marker = Path(folder, "completed")
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, COMPLETION_ENV: str(marker)},
+        )
+        completed = marker.is_file()
     output = proc.stdout + proc.stderr
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or not completed:
         tail = "\n".join(output.strip().splitlines()[-15:])
         print(tail, file=sys.stderr)
+        why = "" if completed else "; it ended before its summary, so nothing was counted"
         raise KataError(
-            f"pytest could not run the katas (exit status {proc.returncode}, output above): "
-            "fix that, then `kata status --run` again"
+            f"pytest could not run the katas (exit status {proc.returncode}{why}, output "
+            "above): fix that, then `kata status --run` again"
         )
     summary = next(
         (line.strip("= ") for line in reversed(output.splitlines()) if _SUMMARY.search(line)),
         "done",
     )
     print(f"pytest: {summary}\n")
+
+
+def note_completion(exitstatus: int, saved: list[str]) -> None:
+    """Tell ``run_katas`` that pytest reached its end (when it asked, through the environment)."""
+    target = os.environ.get(COMPLETION_ENV)
+    if target:
+        try:
+            Path(target).write_text(
+                json.dumps({"exitstatus": int(exitstatus), "saved": saved}), encoding="utf-8"
+            )
+        except OSError:
+            pass
 
 
 def _age(root: Path) -> str:
@@ -113,7 +135,7 @@ def table(
             line = f"  {m['not_started']} {kata.id} {kata.name:<18} {'-':>6}  not run yet"
         else:
             count = f"{res.passed}/{res.total}" if res.total else "-"
-            word = STATE_WORDS[res.state]
+            word = res.words
             line = f"  {m[res.state]} {kata.id} {kata.name:<18} {count:>6}  {word}"
             if res.error:
                 line += f" ({res.error})"
@@ -201,7 +223,7 @@ def listing(root: Path, catalog: Catalog) -> int:
     for kata in catalog.katas:
         res = saved.get(kata.id)
         state = res.state if res else "not_started"
-        word = STATE_WORDS[state] if res else "not run yet"
+        word = res.words if res else "not run yet"
         if res and res.total and state != "done":
             word += f" {res.passed}/{res.total}"
         if not (root / kata.tests).is_file():
