@@ -251,8 +251,13 @@ class LearnerReport:
         if quiet or not (self.run or self.partial):
             progress.note_completion(exitstatus, [])
             return outcome
-        # learner runs merge into the saved results; other trees stand alone
-        known = results.save(self.session.root, self.run) if self.session.learner_mode else {}
+        # learner runs merge what they proved into the saved results; other trees stand alone
+        if not self.session.learner_mode:
+            known = {}
+        elif self.run:
+            known = results.save(self.session.root, self.run)
+        else:
+            known = results.load(self.session.root)
         progress.note_completion(exitstatus, sorted(self.run) if self.session.learner_mode else [])
         known.update(self.run)
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
