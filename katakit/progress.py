@@ -37,7 +37,6 @@ def rows(catalog: Catalog, saved: dict[str, results.KataResult]) -> list[dict]:
                 "name": kata.name,
                 "module": kata.module_file(),
                 "state": res.state if res else "not_started",
-                "status": res.words if res else "not run yet",
                 "passed": res.passed if res else 0,
                 "total": res.total if res else 0,
             }

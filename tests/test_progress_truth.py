@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 import torch  # noqa: F401 - imported once here: in-process runs must not import it again
 
-from katakit import cli, outcomes, progress
+from katakit import cli, outcomes, progress, results
 from katakit.catalog import load
 from tests.conftest import run
 
@@ -262,7 +262,12 @@ def test_an_import_error_keeps_the_kata_in_progress(half_done, inline_pytest, ca
     inline_pytest(BRIDGE)
     assert saved(half_done)["02"]["passed"] == passed
     row = json.loads(status_json(half_done, capsys))["katas"][2]
-    assert (row["state"], row["status"]) == ("in_progress", "in progress (import error)")
+    assert (row["state"], row["passed"]) == ("in_progress", passed)
+    assert results.load(half_done)["02"].words == "in progress (import error)"
+    progress.status(half_done, load(half_done))
+    assert re.search(
+        rf"02 numpy_bridge +{passed}/\d+ +in progress \(import error\)", capsys.readouterr().out
+    )
 
 
 def test_a_missing_function_is_named_in_the_learners_terms(half_done, inline_pytest):
@@ -287,8 +292,9 @@ def test_one_time_limit_per_function_per_run(half_done, inline_pytest, capsys):
     assert "learner." not in out
     result = saved(half_done)["01"]
     assert result["passed"] == result["total"] - 1 - waited
-    row = json.loads(status_json(half_done, capsys))["katas"][1]
-    assert row["status"] == "in progress (timed out)"
+    assert results.load(half_done)["01"].words == "in progress (timed out)"
+    progress.status(half_done, load(half_done))
+    assert "in progress (timed out)" in capsys.readouterr().out
 
 
 # -- debuggers ----------------------------------------------------------------------------
@@ -306,7 +312,13 @@ SLEEP = "    import time\n\n    time.sleep(1.0)\n    return torch.__version__\n"
 
 def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
     impl = slow_impl(kata_repo, SLEEP)
-    args = ("--impl", str(impl), "--kata-timeout", "0.3", f"{ENV}::test_torch_version_is_the_installed_one")
+    args = (
+        "--impl",
+        str(impl),
+        "--kata-timeout",
+        "0.3",
+        f"{ENV}::test_torch_version_is_the_installed_one",
+    )
     out = inline_pytest(*args).stdout
     assert "timed out after 0.3 s" in out
     assert "time limits: off" not in out
@@ -326,7 +338,11 @@ def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
     )
     impl = slow_impl(kata_repo, body)
     result = inline_pytest(
-        "--impl", str(impl), "--kata-timeout", "0.3", f"{ENV}::test_torch_version_is_the_installed_one"
+        "--impl",
+        str(impl),
+        "--kata-timeout",
+        "0.3",
+        f"{ENV}::test_torch_version_is_the_installed_one",
     )
     assert result.returncode == 0, result.stdout
 
