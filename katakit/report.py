@@ -273,7 +273,7 @@ class LearnerReport:
         tw = terminal._tw
         tw.line()
         for summary in self.partial.values():
-            tw.line(f"{summary} (a part of the kata: progress counts whole-file runs only)")
+            tw.line(f"{summary} (progress is saved from whole-file runs only)")
         for n, line in enumerate(progress.table(catalog, known, focus, earlier=earlier)):
             tw.line(line, bold=n == 0)
         if focus is None:

@@ -34,12 +34,12 @@ def debugger(config: Any = None) -> str | None:
                 return f"{flag} is on"
     for name in DEBUGGER_MODULES:
         if name in sys.modules:
-            return f"a debugger ({name}) is loaded"
+            return f"{name} is loaded"
     if sys.gettrace() is not None:
-        return "a tracer is active (sys.settrace)"
+        return "a tracer is set with sys.settrace"
     monitoring = getattr(sys, "monitoring", None)
     if monitoring is not None and monitoring.get_tool(monitoring.DEBUGGER_ID):
-        return "a debugger is attached"
+        return "a debugger is attached through sys.monitoring"
     return None
 
 

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import sys
+import types
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -328,7 +329,7 @@ def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
     finally:
         sys.settrace(None)
     assert traced.returncode == 0, traced.stdout
-    assert "time limits: off for this run (a tracer is active (sys.settrace))" in traced.stdout
+    assert "time limits: off for this run (a tracer is set with sys.settrace)" in traced.stdout
 
 
 def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
@@ -350,6 +351,21 @@ def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
 def test_pdb_turns_time_limits_off_and_says_so(kata_repo, inline_pytest):
     out = inline_pytest("--solutions", "--pdb", ENV).stdout
     assert "time limits: off for this run (--pdb is on)" in out
+
+
+def test_a_loaded_debugger_turns_time_limits_off(kata_repo, inline_pytest, monkeypatch):
+    impl = slow_impl(kata_repo, SLEEP)
+    args = (
+        "--impl",
+        str(impl),
+        "--kata-timeout",
+        "0.3",
+        f"{ENV}::test_torch_version_is_the_installed_one",
+    )
+    monkeypatch.setitem(sys.modules, "debugpy", types.ModuleType("debugpy"))
+    result = inline_pytest(*args)
+    assert result.returncode == 0, result.stdout
+    assert "time limits: off for this run (debugpy is loaded)" in result.stdout
 
 
 # -- runs that end without finishing ------------------------------------------------------
