@@ -267,6 +267,7 @@ class KataSession:
         except BaseException as exc:
             if isinstance(exc, KataTimeout):
                 text = explain.timed_out(exc, self.impl, self.root) + " (while importing)"
+                self.timed_out.setdefault(kata.id, []).append(f"import of {kata.module}")
             else:
                 text = explain.import_error(exc, self.impl, self.root, kata.module)
             report = pytest.CollectReport(

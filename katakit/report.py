@@ -117,7 +117,7 @@ class LearnerReport:
                 total=before.total,
                 error=self.tally.errors[file],
                 mtime=mtime,
-                detail=outcomes.IMPORT_ERROR,
+                detail=self._detail(kata) or outcomes.IMPORT_ERROR,
             )
         if not self.tally.complete(file):
             return None
@@ -127,8 +127,11 @@ class LearnerReport:
             total=count.applicable,
             mtime=mtime,
             where=self._where.get(kata.id),
-            detail=outcomes.TIMED_OUT if kata.id in self.session.timed_out else None,
+            detail=self._detail(kata),
         )
+
+    def _detail(self, kata: Kata) -> str | None:
+        return outcomes.TIMED_OUT if kata.id in self.session.timed_out else None
 
     def _count_run(self, exitstatus: int) -> None:
         """Fill ``run`` (what is saved) and ``partial`` (what is only shown)."""

@@ -271,6 +271,16 @@ def test_an_import_error_keeps_the_kata_in_progress(half_done, inline_pytest, ca
     )
 
 
+def test_an_endless_loop_at_import_keeps_the_kata_in_progress(half_done, inline_pytest):
+    passed = saved(half_done)["02"]["passed"]
+    with open(half_done / "src" / "numpy_bridge.py", "a") as module:
+        module.write("\nwhile True:\n    pass\n")
+    out = inline_pytest("--kata-timeout", "0.3", BRIDGE).stdout
+    assert "(while importing)" in out
+    assert saved(half_done)["02"]["passed"] == passed
+    assert results.load(half_done)["02"].words == "in progress (timed out)"
+
+
 def test_a_missing_function_is_named_in_the_learners_terms(half_done, inline_pytest):
     edit(half_done / "src" / "creation.py", "def matrix(", "def matrix_of(")
     out = inline_pytest(CREATION).stdout
