@@ -24,7 +24,7 @@ class LearnerReport:
         self.session = session
         self.tally = outcomes.Tally()
         # what this run saves: katas whose whole test file ran (see outcomes.Tally.complete)
-        self.run: dict[str, results.KataResult] = {}
+        self.run: dict[str, KataResult] = {}
         # kata id -> "3 of 33 tests of kata 01 run: all pass", for katas run only in part
         self.partial: dict[str, str] = {}
         self._where: dict[str, str] = {}  # kata id -> "`f` in src/x.py"
@@ -71,7 +71,7 @@ class LearnerReport:
             nodeid, collector = self._unopened.popitem()
             try:
                 found = list(collector.collect())
-            except Exception:  # noqa: BLE001 - only a total for the screen is lost
+            except Exception:  # only a total for the screen is lost
                 continue
             self._note_collected(nodeid, found)
 
@@ -111,8 +111,8 @@ class LearnerReport:
         if file in self.tally.errors:
             if self._selection() or not self._named_whole(kata):
                 return None
-            before = saved.get(kata.id) or results.KataResult()
-            return results.KataResult(
+            before = saved.get(kata.id) or KataResult()
+            return KataResult(
                 passed=before.passed,
                 total=before.total,
                 error=self.tally.errors[file],
@@ -122,7 +122,7 @@ class LearnerReport:
         if not self.tally.complete(file):
             return None
         count = self.tally.count(file)
-        return results.KataResult(
+        return KataResult(
             passed=count.passed,
             total=count.applicable,
             mtime=mtime,
