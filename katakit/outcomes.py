@@ -165,7 +165,8 @@ class Tally:
         full = self.full.get(file)
         if not full or self.unexpanded.get(file) or file in self.errors:
             return False
-        return self.selected.get(file) == full and full <= self.finished
+        settled = self.outcomes.get(file, {}).keys()  # a call ran (or set-up failed or skipped)
+        return self.selected.get(file) == full and full <= self.finished and full <= settled
 
     def failing(self, file: str) -> list[str]:
         """Names (``test_x[case]``) of the failing tests of ``file``, in run order."""

@@ -124,6 +124,7 @@ SCENARIOS = {
     ],
     "--deselect": [BRIDGE, "--deselect", f"{BRIDGE}::test_double_via_torch"],
     "-x": ["-x", BRIDGE],
+    "--setup-only": ["--setup-only", *FIRST_THREE],
     "--solutions": ["--solutions", *FIRST_THREE],
     "-n 2": ["-n", "2", *FIRST_THREE],
 }
@@ -356,6 +357,19 @@ def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
         f"{ENV}::test_torch_version_is_the_installed_one",
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_breakpoint_in_learner_code_may_wait_past_the_limit(half_done):
+    body = "    breakpoint()\n    return torch.__version__\n"
+    edit(half_done / "src" / "environment.py", "    return torch.__version__\n", body)
+    test = f"{ENV}::test_torch_version_is_the_installed_one"
+    cmd = [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "--kata-timeout", "0.5"]
+    # at the (Pdb) prompt: wait longer than the limit, then continue
+    typed = "!import time; time.sleep(1.5)\nc\n"
+    result = run([*cmd, test], half_done, input=typed)
+    assert "PDB set_trace" in result.stdout
+    assert "timed out" not in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_pdb_turns_time_limits_off_and_says_so(kata_repo, inline_pytest):
