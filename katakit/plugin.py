@@ -114,6 +114,8 @@ def _distributed(config: pytest.Config) -> bool:
     """Whether pytest-xdist is about to hand the tests to worker processes."""
     if hasattr(config, "workerinput"):
         return True
+    if config.option.collectonly:  # xdist collects in this process: discovery is safe
+        return False
     return config.getoption("dist", "no") != "no" or bool(config.getoption("numprocesses", None))
 
 

@@ -154,6 +154,8 @@ def test_xdist_is_refused_in_one_line(half_done, pytester, monkeypatch):
     assert "Traceback" not in out
     code, out = inline(pytester, "--solutions", "-n", "2", ENV, plugins=[FakeXdist()])
     assert code == 0, "other trees save nothing, so -n is no danger there"
+    code, out = inline(pytester, "--collect-only", "-n", "2", ENV, plugins=[FakeXdist()])
+    assert code == 0, "discovery with -n in the editor's arguments still lists the katas"
 
 
 def test_a_partial_run_shows_its_own_outcome(half_done, inline_pytest):
