@@ -67,7 +67,7 @@ class _LearnerFinder(importlib.abc.MetaPathFinder):
 def install(root: Path, shown_as: str | None = None) -> None:
     """Make ``learner.<module>`` import ``root/<module>.py``.
 
-    ``shown_as`` names ``root`` in messages (``src``); by default its full path.
+    ``shown_as`` names ``root`` in messages; by default its folder name (``src``).
     """
     uninstall()
     package = types.ModuleType(PACKAGE, f"Learner modules from {root}")
@@ -75,7 +75,7 @@ def install(root: Path, shown_as: str | None = None) -> None:
     package.__file__ = None
     package.__katas_root__ = str(root)
     sys.modules[PACKAGE] = package
-    sys.meta_path.insert(0, _LearnerFinder(root, shown_as or str(root)))
+    sys.meta_path.insert(0, _LearnerFinder(root, shown_as or root.name))
 
 
 def uninstall() -> None:

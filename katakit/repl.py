@@ -32,7 +32,7 @@ def use(start: Path | None = None) -> Path:
     src = root / "src"
     package = sys.modules.get(importer.PACKAGE)
     if getattr(package, "__katas_root__", None) != str(src):
-        importer.install(src, shown_as="src")
+        importer.install(src)
     return root
 
 
