@@ -8,6 +8,7 @@ with ``--rootdir``) and its per-test runs (single node ids), ``-k``, pytest-xdis
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -461,6 +462,41 @@ def test_ipython_extension_reloads_saved_edits(kata_repo):
     )
     result = run([sys.executable, "-c", script], kata_repo)
     assert result.stdout.split() == ["torch.int64", "torch.float64"], result.stderr
+
+
+def test_a_jupyter_kernel_imports_and_reloads_learner_modules(kata_repo):
+    """Through a real kernel, where ipykernel and jupyter_client are installed."""
+    manager = pytest.importorskip("jupyter_client.manager")
+    pytest.importorskip("ipykernel")
+    solve(kata_repo, "creation")
+    km, kc = manager.start_new_kernel(kernel_name="python3", cwd=str(kata_repo / "src"))
+    try:
+
+        def execute(code: str) -> str:
+            out: list[str] = []
+
+            def hook(msg: dict) -> None:
+                content = msg["content"]
+                if msg["msg_type"] == "stream":
+                    out.append(content["text"])
+                elif msg["msg_type"] == "error":
+                    out.append(f"{content['ename']}: {content['evalue']}")
+
+            kc.execute_interactive(code, timeout=120, output_hook=hook)
+            return "".join(out).strip()
+
+        assert execute("%load_ext katakit.repl") == ""
+        assert execute("from learner import creation\nprint(creation.from_list([1]).dtype)") == (
+            "torch.int64"
+        )
+        path = kata_repo / "src" / "creation.py"
+        edit(path, "return torch.tensor(values)\n", "return torch.tensor(values).double()\n")
+        later = path.stat().st_mtime + 5
+        os.utime(path, (later, later))
+        assert execute("print(creation.from_list([1]).dtype)") == "torch.float64"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 # -- the counting rule ------------------------------------------------------------------
