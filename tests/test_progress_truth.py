@@ -14,14 +14,13 @@ import shutil
 import sys
 import types
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import torch  # noqa: F401 - imported once here: in-process runs must not import it again
 
+from conftest import run
 from katakit import cli, outcomes, progress, results
 from katakit.catalog import load
-from tests.conftest import run
 
 ENV = "katas/test_00_environment.py"
 CREATION = "katas/test_01_creation.py"
@@ -502,8 +501,8 @@ def test_a_jupyter_kernel_imports_and_reloads_learner_modules(kata_repo):
 # -- the counting rule ------------------------------------------------------------------
 
 
-def report(nodeid: str, when: str, outcome: str, **extra) -> SimpleNamespace:
-    return SimpleNamespace(
+def report(nodeid: str, when: str, outcome: str, **extra) -> types.SimpleNamespace:
+    return types.SimpleNamespace(
         nodeid=nodeid,
         when=when,
         failed=outcome == "failed",
