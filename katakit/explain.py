@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,11 @@ class ShortRepr:
 def short(text: str, path: str = "", lineno: int | None = None) -> ShortRepr:
     first = text.splitlines()[0] if text else ""
     return ShortRepr(text, _Crash(path, lineno, first))
+
+
+def relative(path: str | Path, root: Path) -> str:
+    """``path`` relative to ``root`` (POSIX style), or as it is when outside."""
+    return _rel(path, root)
 
 
 def _rel(path: str | Path, root: Path) -> str:
@@ -72,6 +78,11 @@ def not_started(exc: BaseException, impl: Path, root: Path) -> str | None:
 
 
 def timed_out(exc: BaseException, impl: Path, root: Path) -> str:
+    """Where learner code ran out of time; for a test not waited for, why it was not."""
+    from katakit.timeouts import SkippedAfterTimeout
+
+    if isinstance(exc, SkippedAfterTimeout):
+        return str(exc)
     frame = learner_frame(exc.__traceback__, impl)
     where = f" in `{frame.name}` ({_rel(frame.filename, root)}:{frame.lineno})" if frame else ""
     return f"{exc}{where}: is there a loop that never ends?"
@@ -79,7 +90,10 @@ def timed_out(exc: BaseException, impl: Path, root: Path) -> str:
 
 def import_error(exc: BaseException, impl: Path, root: Path, module: str) -> str:
     """A few lines naming the learner's file and line that stop ``module`` importing."""
-    head = f"{_rel(impl / f'{module}.py', root)} could not be imported"
+    file = _rel(impl / f"{module}.py", root)
+    head = f"{file} could not be imported"
+    if isinstance(exc, ModuleNotFoundError) and not (impl / f"{module}.py").is_file():
+        return f"{file} is missing"
     if isinstance(exc, SyntaxError) and exc.filename:
         lines = [head, f"{_rel(exc.filename, root)}:{exc.lineno}: {type(exc).__name__}: {exc.msg}"]
         if exc.text:
@@ -90,8 +104,16 @@ def import_error(exc: BaseException, impl: Path, root: Path, module: str) -> str
                 lines.append("    " + " " * max(exc.offset - 1 - indent, 0) + "^")
         return "\n".join(lines)
     frame = learner_frame(exc.__traceback__, impl)
-    what = f"{type(exc).__name__}: {exc}"
+    what = in_learner_terms(f"{type(exc).__name__}: {exc}", impl, root)
     if frame is None:
         return f"{head}\n{what}"
     code = linecache.getline(frame.filename, frame.lineno or 0).strip()
     return f"{head}\n{_rel(frame.filename, root)}:{frame.lineno}: {what}\n    {code}"
+
+
+def in_learner_terms(text: str, impl: Path, root: Path) -> str:
+    """``text`` with the internal package name ``learner.x`` replaced by the file it loads."""
+    from katakit.importer import PACKAGE
+
+    tree = _rel(impl, root)
+    return re.sub(rf"\b{PACKAGE}\.(\w+)", lambda m: f"{tree}/{m.group(1)}.py", text)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
+import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
 
 from katakit import catalog as catalog_mod
-from katakit import explain, importer, limits, timeouts
-from katakit.timeouts import KataTimeout, alarm
+from katakit import exits, explain, importer, limits, timeouts
+from katakit.timeouts import KataTimeout, SkippedAfterTimeout, alarm
 
 SEED = 1234
 TREES = {"src": "learner code", "solutions": "reference solutions"}
@@ -120,13 +123,27 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
 
     limits.install(config)
-    importer.install(impl)
     session = KataSession(config, katas, impl, found, selected)
+    if session.learner_mode and _distributed(config):
+        raise pytest.UsageError(
+            "torch-katas: pytest-xdist (-n) splits a run over worker processes and the "
+            "progress of your katas could not be counted: run without -n"
+        )
+    importer.install(impl, shown_as=explain.relative(impl, root))
     config.pluginmanager.register(session, "katakit-session")
 
     from katakit.report import LearnerReport
 
     config.pluginmanager.register(LearnerReport(config, session), "katakit-report")
+
+
+def _distributed(config: pytest.Config) -> bool:
+    """Whether pytest-xdist is about to hand the tests to worker processes."""
+    if hasattr(config, "workerinput"):
+        return True
+    if config.option.collectonly:  # xdist collects in this process: discovery is safe
+        return False
+    return config.getoption("dist", "no") != "no" or bool(config.getoption("numprocesses", None))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -145,6 +162,10 @@ class KataSession:
         self.found: dict[str, bool] = found
         self.selected: list[str] = selected
         self._kata_by_path: dict[Path, catalog_mod.Kata | None] = {}
+        # why time limits are off for this run (a debugger), or None
+        self.limits_off: str | None = timeouts.debugger(config)
+        # kata id -> learner functions that ran out of time in this run
+        self.timed_out: dict[str, list[str]] = {}
 
     @property
     def learner_mode(self) -> bool:
@@ -173,10 +194,13 @@ class KataSession:
 
         from katakit import devices
 
-        return [
+        lines = [
             f"torch-katas: running the katas against {self.impl_label()}",
             f"torch {torch.__version__}; {devices.header(self.found, self.selected)}",
         ]
+        if self.limits_off:
+            lines.append(f"time limits: off for this run ({self.limits_off})")
+        return lines
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "device" in metafunc.fixturenames:
@@ -205,7 +229,9 @@ class KataSession:
 
     # -- time limits ---------------------------------------------------------
 
-    def _limit(self, node) -> float:  # noqa: ANN001
+    def _limit(self, node: pytest.Item | pytest.Collector) -> float:
+        if self.limits_off or timeouts.debugger():
+            return 0.0
         given = self.config.getoption("kata_timeout")
         if given is not None:
             return given
@@ -214,8 +240,47 @@ class KataSession:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
-        with alarm(self._limit(item)):
-            return (yield)
+        try:
+            with alarm(self._limit(item)), exits.blocked():
+                return (yield)
+        except KataTimeout as exc:
+            if not isinstance(exc, SkippedAfterTimeout):
+                self._stop_after_timeout(item, exc)
+            raise
+
+    def pytest_enter_pdb(self) -> None:
+        """A breakpoint or ``--pdb`` took over: no alarm may interrupt the debugger."""
+        timeouts.cancel()
+        self.limits_off = self.limits_off or "a debugger took over"
+
+    def _stop_after_timeout(self, item: pytest.Item, exc: KataTimeout) -> None:
+        """One time limit per learner function per run.
+
+        The public learner functions that were running when time ran out are
+        replaced, for the rest of this run, by one that fails at once: the other
+        tests that call them are not waited for.
+        """
+        kata = self.kata_of(item)
+        prefix = str(self.impl).rstrip("/\\") + os.sep
+        modules = {
+            getattr(m, "__file__", None): m
+            for name, m in list(sys.modules.items())
+            if name.startswith(importer.PACKAGE + ".")
+        }
+        running = []  # (module, function name), outermost first
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            module = modules.get(code.co_filename) if code.co_filename.startswith(prefix) else None
+            function = vars(module).get(code.co_name) if module is not None else None
+            if inspect.isfunction(function) and function.__code__ is code:
+                running.append((module, code.co_name))
+            tb = tb.tb_next
+        stopped = [(m, n) for m, n in running if not n.startswith("_")] or running[-1:]
+        for module, name in stopped:
+            setattr(module, name, _not_waited_for(name))
+            if kata is not None:
+                self.timed_out.setdefault(kata.id, []).append(name)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_make_collect_report(self, collector: pytest.Collector):
@@ -224,16 +289,41 @@ class KataSession:
         if kata is None:
             return None
         try:
-            with alarm(self._limit(collector)):
+            with alarm(self._limit(collector)), exits.blocked():
                 importlib.import_module(f"{importer.PACKAGE}.{kata.module}")
         except KeyboardInterrupt:
             raise
         except BaseException as exc:
             if isinstance(exc, KataTimeout):
                 text = explain.timed_out(exc, self.impl, self.root) + " (while importing)"
+                self.timed_out.setdefault(kata.id, []).append(f"import of {kata.module}")
             else:
                 text = explain.import_error(exc, self.impl, self.root, kata.module)
-            return pytest.CollectReport(
+            report = pytest.CollectReport(
                 collector.nodeid, "failed", explain.short(text), [], sections=[]
             )
+            # pytest passes this on to pytest_exception_interact, where --pdb and
+            # editors (VS Code's test explorer) learn of collection errors
+            report.call = pytest.CallInfo.from_call(_raiser(text, exc), "collect")
+            return report
         return None
+
+
+def _raiser(text: str, cause: BaseException):
+    """A call that raises ``ImportError(text)``, caused by ``cause``."""
+
+    def fail() -> None:
+        raise ImportError(text) from cause
+
+    return fail
+
+
+def _not_waited_for(name: str):
+    """Stands in for learner function ``name`` once it has run out of time in this run."""
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        __tracebackhide__ = True
+        raise SkippedAfterTimeout(f"not run: `{name}` timed out above")
+
+    stopped.__name__ = stopped.__qualname__ = name
+    return stopped

@@ -11,15 +11,18 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from katakit import results
+from katakit import outcomes, results
 from katakit.catalog import Catalog, Kata
 from katakit.console import KataError, marks
 
 STATUS_RUN_LIMIT = 900.0  # seconds `kata status --run` waits for the whole run
-STATE_WORDS = {"done": "done", "in_progress": "in progress", "not_started": "not started"}
+STATE_WORDS = outcomes.STATE_WORDS
+# where the pytest plugin notes that a run reached its end (set by ``run_katas``)
+COMPLETION_ENV = "KATA_COMPLETION_FILE"
 _SUMMARY = re.compile(
     r"\b(passed|failed|errors?|skipped|xfailed|deselected|no tests ran)\b.* in [\d.]+s"
 )
@@ -52,33 +55,38 @@ def run_katas(root: Path) -> None:
     ``STATUS_RUN_LIMIT`` seconds (per-test limits normally end a hang long before).
     """
     print("Running the katas (python -m pytest -q) ...", flush=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q"],
-        cwd=root,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-        start_new_session=True,  # so the whole run can be stopped, children too
-    )
-    try:
-        output, _ = proc.communicate(timeout=STATUS_RUN_LIMIT)
-    except subprocess.TimeoutExpired:
-        _stop(proc)
-        raise KataError(
-            f"the katas did not finish within {STATUS_RUN_LIMIT:g} s, so the run was stopped: "
-            "run `pytest` to see which test hangs"
-        ) from None
-    except BaseException:
-        _stop(proc)
-        raise
-    if proc.returncode not in (0, 1):
+    with tempfile.TemporaryDirectory(prefix="kata-run-") as folder:
+        marker = Path(folder, "completed")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "-q"],
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            env={**os.environ, COMPLETION_ENV: str(marker)},
+            start_new_session=True,  # so the whole run can be stopped, children too
+        )
+        try:
+            output, _ = proc.communicate(timeout=STATUS_RUN_LIMIT)
+        except subprocess.TimeoutExpired:
+            _stop(proc)
+            raise KataError(
+                f"the katas did not finish within {STATUS_RUN_LIMIT:g} s, so the run was "
+                "stopped: run `pytest` to see which test hangs"
+            ) from None
+        except BaseException:
+            _stop(proc)
+            raise
+        completed = marker.is_file()
+    if proc.returncode not in (0, 1) or not completed:
         tail = "\n".join(output.strip().splitlines()[-15:])
         print(tail, file=sys.stderr)
+        why = "" if completed else "; it ended before its summary, so nothing was counted"
         raise KataError(
-            f"pytest could not run the katas (exit status {proc.returncode}, output above): "
-            "fix that, then `kata status --run` again"
+            f"pytest could not run the katas (exit status {proc.returncode}{why}, output "
+            "above): fix that, then `kata status --run` again"
         )
     summary = next(
         (line.strip("= ") for line in reversed(output.splitlines()) if _SUMMARY.search(line)),
@@ -97,6 +105,18 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.communicate(timeout=5)
     except (subprocess.TimeoutExpired, OSError, ValueError):
         pass
+
+
+def note_completion(exitstatus: int, saved: list[str]) -> None:
+    """Tell ``run_katas`` that pytest reached its end (when it asked, through the environment)."""
+    target = os.environ.get(COMPLETION_ENV)
+    if target:
+        try:
+            Path(target).write_text(
+                json.dumps({"exitstatus": int(exitstatus), "saved": saved}), encoding="utf-8"
+            )
+        except OSError:
+            pass
 
 
 def _age(root: Path) -> str:
@@ -143,7 +163,7 @@ def table(
             line = f"  {m['not_started']} {kata.id} {kata.name:<18} {'-':>6}  not run yet"
         else:
             count = f"{res.passed}/{res.total}" if res.total else "-"
-            word = STATE_WORDS[res.state]
+            word = res.words
             line = f"  {m[res.state]} {kata.id} {kata.name:<18} {count:>6}  {word}"
             if res.error:
                 line += f" ({res.error})"
@@ -231,7 +251,7 @@ def listing(root: Path, catalog: Catalog) -> int:
     for kata in catalog.katas:
         res = saved.get(kata.id)
         state = res.state if res else "not_started"
-        word = STATE_WORDS[state] if res else "not run yet"
+        word = res.words if res else "not run yet"
         if res and res.total and state != "done":
             word += f" {res.passed}/{res.total}"
         if not (root / kata.tests).is_file():

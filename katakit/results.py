@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from katakit import statefiles
+from katakit import outcomes, statefiles
 from katakit.catalog import Catalog, Kata
 
 RESULTS_FILE = ".kata/results.json"
@@ -22,12 +22,17 @@ class KataResult:
     error: str | None = None  # a one-line account of a collection error
     mtime: float = 0.0  # the learner module's mtime when it was last run
     where: str | None = None  # the learner function a failure pointed at, e.g. "`f` in src/x.py"
+    detail: str | None = None  # what stands in the way: "import error", "timed out"
 
     @property
     def state(self) -> str:
-        if self.total and self.passed == self.total and not self.error:
-            return "done"
-        return "in_progress" if self.passed else "not_started"
+        """done, in_progress or not_started (the rule lives in ``katakit.outcomes``)."""
+        return outcomes.state(self.passed, self.total, self.error, self.detail)
+
+    @property
+    def words(self) -> str:
+        """The state as ``kata status`` says it, e.g. ``in progress (timed out)``."""
+        return outcomes.state_words(self.state, self.detail)
 
 
 def path(root: Path) -> Path:
@@ -79,7 +84,7 @@ def _result(kid: str, fields: dict) -> KataResult:
     if not statefiles.finite(mtime) or mtime < 0:
         raise ValueError(f"kata {kid}: mtime is not a finite time")
     res.mtime = float(mtime)
-    for name in ("error", "where"):
+    for name in ("error", "where", "detail"):
         value = fields.get(name)
         if value is not None and not (isinstance(value, str) and len(value) <= _MAX_TEXT):
             raise ValueError(f"kata {kid}: {name} is not a short text")

@@ -1,11 +1,15 @@
-"""Per-test time limits: ``KataTimeout``, the alarm that raises it, and a hard watchdog.
+"""Per-test time limits: ``KataTimeout``, the alarm that raises it, a hard watchdog, and
+when to hold them back.
 
 The alarm (``SIGALRM``) interrupts Python code. Code stuck inside one C call
 (``sum(itertools.repeat(1, 10**13))``) never gives a signal handler the chance
 to run, so each alarm also arms ``faulthandler``'s watchdog thread, which needs
 no interpreter lock: ``GRACE`` seconds after the limit it prints where every
 thread is (the test's file, line and function among them) and ends the process
-with exit status 1. No torch or pytest import here.
+with exit status 1. A limit is off for a whole run while a tracer or debugger
+is active (a breakpoint must be able to wait), and an alarm that fires under a
+tracer does nothing: raising inside a trace callback would end the debugging.
+No torch or pytest import here.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ import faulthandler
 import math
 import os
 import signal
+import sys
 import threading
+from typing import Any
+
+DEBUGGER_MODULES = ("debugpy", "pydevd")
 
 GRACE = 3.0  # seconds past the limit before the watchdog ends the process
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
@@ -59,12 +67,36 @@ def report_to_stderr() -> None:
     _report_fd = fd
 
 
+class SkippedAfterTimeout(KataTimeout):
+    """A test not waited for: it calls a learner function that already timed out in this run."""
+
+
+def debugger(config: Any = None) -> str | None:
+    """Why time limits must be off now (a debugger or tracer is active), or None.
+
+    ``config`` is pytest's, for ``--pdb`` and ``--trace``.
+    """
+    if config is not None:
+        for option, flag in (("usepdb", "--pdb"), ("trace", "--trace")):
+            if config.getoption(option, False):
+                return f"{flag} is on"
+    for name in DEBUGGER_MODULES:
+        if name in sys.modules:
+            return f"{name} is loaded"
+    if sys.gettrace() is not None:
+        return "a tracer is set with sys.settrace"
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is not None and monitoring.get_tool(monitoring.DEBUGGER_ID):
+        return "a debugger is attached through sys.monitoring"
+    return None
+
+
 class alarm:
     """Raise ``KataTimeout`` in the main thread after ``seconds``; 0 means no limit.
 
     Uses ``SIGALRM`` with ``setitimer``, so it needs Unix and the main thread;
     elsewhere it does nothing. After ``report_to_stderr`` it also arms the hard
-    watchdog for ``seconds + GRACE``.
+    watchdog for ``seconds + GRACE``. Under a tracer the alarm lets the code run on.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -75,6 +107,10 @@ class alarm:
         self.watchdog = False
 
     def _fire(self, signum: int, frame: object) -> None:
+        if sys.gettrace() is not None or debugger() is not None:
+            if self.watchdog:
+                faulthandler.cancel_dump_traceback_later()
+            return  # paused at a breakpoint, or stepping: never interrupt the debugger
         raise KataTimeout(f"timed out after {self.seconds:g} s")
 
     def __enter__(self) -> None:
@@ -96,3 +132,10 @@ class alarm:
                 faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+
+
+def cancel() -> None:
+    """Stop a running alarm (a debugger is taking over); its handler stays until it ends."""
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        faulthandler.cancel_dump_traceback_later()
