@@ -116,7 +116,10 @@ class LearnerReport:
         function = frame.name if frame is not None else _called_function(item, kata)
         if isinstance(report.longrepr, explain.ShortRepr):
             message = str(report.longrepr)
-        if frame is not None:
+        started = not (isinstance(exc, NotImplementedError) and frame is not None)
+        if not started:
+            location = None
+        elif frame is not None:
             code = linecache.getline(frame.filename, frame.lineno or 0).strip()
             location = f"{explain._rel(frame.filename, s.root)}:{frame.lineno}: {code}"
         else:
@@ -140,7 +143,7 @@ class LearnerReport:
                 case=case,
                 cases=self._cases(item).get((str(item.path), name), 1),
                 location=location,
-                started=not (isinstance(exc, NotImplementedError) and frame is not None),
+                started=started,
             )
         )
 
@@ -201,7 +204,7 @@ class LearnerReport:
                     keep = [r for r in reports if self._kata_id(r) is None]
                     for r in reports:
                         kid = self._kata_id(r)
-                        if key == "error" and kid is not None and not hasattr(r, "when"):
+                        if kid is not None and isinstance(r, pytest.CollectReport):
                             self._errors.setdefault(kid, str(r.longrepr))
                 else:
                     keep = [r for r in reports if self._kata_id(r) in (None, focus)]

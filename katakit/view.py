@@ -143,7 +143,7 @@ def failure_block(failure: Failure, failing_cases: int, width: int, limit: int) 
     if failure.case is not None and failure.cases > 1:
         head = (
             f"{failure.test} fails for {failing_cases} of {failure.cases} inputs; "
-            f"first input: {failure.case}"
+            f"first input: `{failure.case}`"
         )
         lines += wrap(head, width, "    ")
     else:
