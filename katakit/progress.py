@@ -102,9 +102,9 @@ def table(
     results come from an earlier run than the one just shown; ``width``: the
     terminal's (default: this one's), no line is longer.
     """
-    from katakit.view import clip, size
+    from katakit.view import cli_width, clip
 
-    width = size(width)[0]
+    width = width or cli_width()
     m = marks()
     done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
     head = (
@@ -164,10 +164,10 @@ def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = F
     for line in table(catalog, saved, upcoming, stale=stale, note=age):
         print(line)
     print()
-    from katakit.view import size, wrap
+    from katakit.view import cli_width, wrap
 
     text = _next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale])
-    print("\n".join(wrap(text, size()[0], "  ")))
+    print("\n".join(wrap(text, cli_width(), "  ")))
     return 0
 
 
@@ -203,9 +203,9 @@ def listing(root: Path, catalog: Catalog) -> int:
     saved = results.load(root)
     upcoming = results.next_kata(catalog, saved)
     m = marks()
-    from katakit.view import clip, size, wrap
+    from katakit.view import cli_width, clip, wrap
 
-    width = size()[0]
+    width = cli_width()
     name_w = max(len(k.name) for k in catalog.katas)
     title_w = max(len(k.title) for k in catalog.katas)
     print(

@@ -45,8 +45,24 @@ def size(width: int | None = None, height: int | None = None) -> tuple[int, int]
     return max(MIN_WIDTH, width or fallback.columns), max(10, height or fallback.lines)
 
 
-def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """``text`` wrapped to ``width`` at spaces; `quoted` spans stay on one line."""
+def cli_width() -> int | None:
+    """The width ``kata`` verbs wrap to: the terminal's, or None (no wrapping) when
+    standard output is no terminal and COLUMNS is not set (a pipe, a file)."""
+    import os
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return size()[0]
+    return None
+
+
+def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
+    """``text`` wrapped to ``width`` at spaces; `quoted` spans stay on one line.
+
+    ``width`` None leaves the lines as they are.
+    """
+    if width is None:
+        return text.splitlines() or [""]
     out = []
     for line in text.splitlines() or [""]:
         lead = line[: len(line) - len(line.lstrip())]
@@ -62,10 +78,10 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return out
 
 
-def clip(text: str, width: int) -> str:
+def clip(text: str, width: int | None) -> str:
     """One line of at most ``width`` characters, cut at a space where one is near."""
     text = text.rstrip()
-    if len(text) <= width:
+    if width is None or len(text) <= width:
         return text
     cut = text[: width - 1]
     space = cut.rfind(" ")

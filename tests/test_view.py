@@ -167,3 +167,60 @@ def test_next_line_wraps_at_spaces_never_inside_a_quoted_name(width):
     assert " ".join(line.strip() for line in lines) == text
     for line in lines:
         assert line.count("`") % 2 == 0, lines
+
+
+# -- hints that follow the function --------------------------------------------
+
+
+def _saved(repo: Path, **where: str | None) -> None:
+    """Kata 00 done; kata 01 in progress, its last run pointing at ``where["w01"]``."""
+    results.save(
+        repo,
+        {
+            "00": results.KataResult(passed=18, total=18),
+            "01": results.KataResult(passed=3, total=33, where=where.get("w01")),
+        },
+    )
+
+
+def test_every_function_of_every_kata_has_hints():
+    from katakit import hints
+
+    root = Path(__file__).resolve().parents[1]
+    for kata in load(root).katas:
+        source = (root / kata.module_file("solutions")).read_text()
+        names = set(re.findall(r"^def ([a-z]\w*)\(", source, re.M))
+        per_function = hints.function_hints(root, kata)
+        assert set(per_function) == names, kata.id
+        assert all(len(given) >= 2 for given in per_function.values()), kata.id
+
+
+def test_hint_follows_the_function_next_names(kata_repo, monkeypatch, capsys):
+    from katakit import cli, hints
+
+    monkeypatch.chdir(kata_repo)
+    _saved(kata_repo, w01="`float32_tensor` in src/creation.py")
+    given = hints.function_hints(kata_repo, load(kata_repo).find("01"))["float32_tensor"]
+    for level, text in enumerate(given, start=1):
+        assert cli.main(["hint"]) == 0
+        out = capsys.readouterr().out
+        assert f"Hint {level}/{len(given)} for `float32_tensor` (kata 01" in out
+        assert text in out
+    assert hints.seen(kata_repo) == {"01:float32_tensor": len(given)}
+    # once the next run points elsewhere, the hints start over for that function
+    _saved(kata_repo, w01="`zeros` in src/creation.py")
+    assert cli.main(["hint"]) == 0
+    assert "Hint 1/" in capsys.readouterr().out
+
+
+def test_hint_on_a_finished_kata_says_it_is_done(kata_repo, monkeypatch, capsys):
+    from katakit import cli
+
+    monkeypatch.chdir(kata_repo)
+    _saved(kata_repo)
+    assert cli.main(["hint", "00"]) == 0
+    out = capsys.readouterr().out
+    assert "Kata 00 (Check your set-up) is done" in out and "`kata solution 00`" in out
+    assert "try it in" not in out
+    assert cli.main(["hint", "00", "--all"]) == 0
+    assert "`torch_version` (kata 00" in capsys.readouterr().out
