@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -224,3 +225,57 @@ def test_hint_on_a_finished_kata_says_it_is_done(kata_repo, monkeypatch, capsys)
     assert "try it in" not in out
     assert cli.main(["hint", "00", "--all"]) == 0
     assert "`torch_version` (kata 00" in capsys.readouterr().out
+
+
+# -- kata watch keys -------------------------------------------------------------
+
+
+def test_watch_answers_keys_read_as_lines_without_a_terminal(kata_repo, monkeypatch, capsys):
+    from katakit import watch
+
+    monkeypatch.chdir(kata_repo)
+    _saved(kata_repo, w01="`matrix` in src/creation.py")
+    runs: list[object] = []
+    monkeypatch.setattr(client, "run", lambda args, **kw: runs.append(kw["changed"]) or 1)
+    read, write = os.pipe()
+    os.write(write, b"h\nl\ns\nx\nr\nq\n")
+    os.close(write)
+    with open(read, closefd=True) as stdin:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        assert watch.main(["--no-clear"]) == 0
+    out = capsys.readouterr().out
+    assert runs == [None, None]  # the first run and `r`
+    assert "Hint 1/" in out and "`matrix` (kata 01" in out  # h
+    assert " 11 dynamic_graphs " in out  # l
+    assert "the reference solution of kata 00" in out  # s: the last finished kata
+    assert "kata watch keys: h hint" in out  # an unknown key lists the keys
+    assert out.count("(kata watch: h hint, l list, r run again, s solution, q quit)") == 2
+
+
+def test_watch_keys_end_quietly_at_the_end_of_input(kata_repo, monkeypatch):
+    from katakit import watch
+
+    with open(os.devnull) as empty:
+        keys = watch.Keys(empty)
+        assert keys.poll(0.01) is None and keys.fd is None  # no more keys, no error
+        assert keys.poll(0.01) is None
+
+
+def test_watch_keys_in_a_terminal_need_no_enter():
+    import pty
+
+    from katakit import watch
+
+    master, slave = pty.openpty()
+    try:
+        with open(slave, closefd=False) as terminal:
+            keys = watch.Keys(terminal)
+            assert keys.tty
+            with keys.single():
+                os.write(master, b"h")
+                assert keys.poll(2) == "h"  # one key, no Enter
+                os.write(master, b"Lq")
+                assert keys.poll(2) == "l" and keys.poll(0) == "q"
+    finally:
+        os.close(master)
+        os.close(slave)
