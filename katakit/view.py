@@ -156,14 +156,14 @@ def failure_block(failure: Failure, failing_cases: int, width: int, limit: int) 
     name = f"`{failure.function}`" if failure.function else failure.test
     title = f"── fix {name} first "
     lines = [title + "─" * max(0, width - len(title))]
-    if failure.case is not None and failure.cases > 1:
-        head = (
-            f"{failure.test} fails for {failing_cases} of {failure.cases} inputs; "
-            f"first input: `{failure.case}`"
-        )
+    if failure.started:  # a stub's "not started: implement `f` in src/x.py" says it all
+        head = f"{failure.test} fails:"
+        if failure.case is not None and failure.cases > 1:
+            head = (
+                f"{failure.test} fails for {failing_cases} of {failure.cases} inputs; "
+                f"first input: `{failure.case}`"
+            )
         lines += wrap(head, width, "    ")
-    else:
-        lines += wrap(f"{failure.test} fails:", width, "    ")
     for text in failure.message.splitlines():
         lines += wrap(text, width, "    ")
     if failure.location:
