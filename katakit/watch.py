@@ -169,12 +169,18 @@ def _answer(key: str, root: Path) -> None:
     elif key == "s":
         kata = _finished(root)
         if kata is None:
-            print("No kata is finished yet: `s` shows a reference solution once one passes.")
+            _say("No kata is finished yet: `s` shows a reference solution once one passes.")
         else:
             cli.main(["solution", kata])
     else:
-        print(f"kata watch keys: {KEYS}; saving a file runs the katas again.")
+        _say(f"kata watch keys: {KEYS}; saving a file runs the katas again.")
     sys.stdout.flush()
+
+
+def _say(text: str) -> None:
+    from katakit.view import cli_width, wrap
+
+    print("\n".join(wrap(text, cli_width(), "  ")))
 
 
 def _header(what: str) -> str:
