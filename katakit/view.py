@@ -106,7 +106,7 @@ def progress_line(
 ) -> str:
     """``torch-katas ███░░ 1/12 katas · kata 01 creation 3/33``, fitted to ``width``."""
     done = sum(1 for k in catalog.katas if k.id in known and known[k.id].state == "done")
-    tail = f" {done}/{len(catalog.katas)} katas"
+    tail = f" {done}/{len(catalog.katas)} katas complete"
     if focus is not None:
         res = known.get(focus.id)
         count = f"{res.passed}/{res.total} pass" if res and res.total else "not run yet"
@@ -204,6 +204,7 @@ def render(
     room = height - 2 - len(bottom)  # pytest's closing line and the prompt stay in view
 
     block: list[tuple[str, str]] = []
+    details_hidden = False  # failures of this kata shown only as a summary line
     others: list[str] = []
     focus_fn = function_of(known[focus.id].where) if focus and focus.id in known else None
     if focus is not None and focus.id in errors:
@@ -213,6 +214,7 @@ def render(
         block = [("red", line) for line in lines[: min(FAILURE_LINES, room)]]
     elif failures:
         first = next((f for f in failures if f.function == focus_fn), failures[0])
+        details_hidden = any(f.started for f in failures if f is not first)
         focus_fn = first.function
         same = sum(1 for f in failures if f.test == first.test)
         lines = failure_block(first, same, width, min(FAILURE_LINES, max(4, room)))
@@ -231,7 +233,7 @@ def render(
                 "  ",
             )
         ]
-    if hidden or len(failures) > 1:
+    if hidden or details_hidden:
         what = f"{hidden} failures of other katas" if hidden else "the other failures' details"
         top += [
             ("", line)
