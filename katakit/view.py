@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from katakit import results
 from katakit.catalog import Catalog, Kata
+from katakit.console import utf8_stdout
 
 MIN_WIDTH = 40
 FAILURE_LINES = 15  # the most the failure that matters may take
@@ -78,16 +79,28 @@ def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
     return out
 
 
+def _ellipsis() -> str:
+    return "…" if utf8_stdout() else "..."
+
+
+def _rule(title: str, width: int) -> str:
+    """``── title ───`` to the terminal's edge."""
+    line = "─" if utf8_stdout() else "-"
+    head = f"{line * 2} {title} "
+    return clip(head + line * max(0, width - len(head)), width)
+
+
 def clip(text: str, width: int | None) -> str:
     """One line of at most ``width`` characters, cut at a space where one is near."""
     text = text.rstrip()
     if width is None or len(text) <= width:
         return text
-    cut = text[: width - 1]
+    more = _ellipsis()
+    cut = text[: width - len(more)]
     space = cut.rfind(" ")
     if space > width * 2 // 3:
         cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
+    return cut.rstrip(" ,;:") + more
 
 
 def function_of(where: str | None) -> str | None:
@@ -110,7 +123,7 @@ def progress_line(
     if focus is not None:
         res = known.get(focus.id)
         count = f"{res.passed}/{res.total} pass" if res and res.total else "not run yet"
-        tail += f" · kata {focus.id} {focus.name}: {count}"
+        tail += f" {'·' if utf8_stdout() else '|'} kata {focus.id} {focus.name}: {count}"
     bar_width = max(0, min(24, width - len("torch-katas  ") - len(tail)))
     filled = round(bar_width * done / len(catalog.katas)) if catalog.katas else 0
     bar = fill * filled + empty * (bar_width - filled)
@@ -154,8 +167,7 @@ def summary(
 def failure_block(failure: Failure, failing_cases: int, width: int, limit: int) -> list[str]:
     """The failure that matters: what was called, expected and got, and where."""
     name = f"`{failure.function}`" if failure.function else failure.test
-    title = f"── fix {name} first "
-    lines = [title + "─" * max(0, width - len(title))]
+    lines = [_rule(f"fix {name} first", width)]
     if failure.started:  # a stub's "not started: implement `f` in src/x.py" says it all
         head = f"{failure.test} fails:"
         if failure.case is not None and failure.cases > 1:
@@ -169,7 +181,7 @@ def failure_block(failure: Failure, failing_cases: int, width: int, limit: int) 
     if failure.location:
         lines += wrap(failure.location, width, "    ")
     if len(lines) > limit:
-        lines = lines[: limit - 1] + [clip(f"  … the rest: {FULL_STORY}", width)]
+        lines = lines[: limit - 1] + [clip(f"  {_ellipsis()} the rest: {FULL_STORY}", width)]
     return lines
 
 
@@ -208,7 +220,7 @@ def render(
     others: list[str] = []
     focus_fn = function_of(known[focus.id].where) if focus and focus.id in known else None
     if focus is not None and focus.id in errors:
-        lines = [f"── kata {focus.id} cannot run yet " + "─" * max(0, width - 26)]
+        lines = [_rule(f"kata {focus.id} cannot run yet", width)]
         for text in errors[focus.id].splitlines():
             lines += wrap(text, width, "    ")
         block = [("red", line) for line in lines[: min(FAILURE_LINES, room)]]
@@ -241,7 +253,7 @@ def render(
         ]
     if len(others) > max(0, room - len(top)):
         keep = max(0, room - len(top) - 1)
-        others = others[:keep] + [f"… and {len(others) - keep} more failing functions"]
+        others = others[:keep] + [f"{_ellipsis()} and {len(others) - keep} more failing functions"]
     top += [("", line) for line in others]
     if completed and len(table) + len(top) <= room:
         top = [("", line) for line in table] + top
