@@ -107,11 +107,10 @@ def table(
     width = width or cli_width()
     m = marks()
     done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
-    head = (
-        f"torch-katas  {_bar(done, len(catalog.katas), m)}  "
-        f"{done}/{len(catalog.katas)} katas complete"
-    )
-    lines = [head + (f"  ({note})" if note else "")]
+    tail = f"  {done}/{len(catalog.katas)} katas complete" + (f"  ({note})" if note else "")
+    bar_width = 24 if width is None else max(8, min(24, width - len("torch-katas  ") - len(tail)))
+    head = f"torch-katas  {_bar(done, len(catalog.katas), m, bar_width)}{tail}"
+    lines = [clip(head, width)]
     for kata in catalog.katas:
         res = saved.get(kata.id)
         if res is None:

@@ -279,3 +279,16 @@ def test_watch_keys_in_a_terminal_need_no_enter():
     finally:
         os.close(master)
         os.close(slave)
+
+
+@pytest.mark.parametrize("verb", ["list", "status", "hint"])
+def test_kata_verbs_fit_the_terminal(kata_repo, monkeypatch, capsys, verb):
+    from katakit import cli
+
+    monkeypatch.chdir(kata_repo)
+    monkeypatch.setenv("COLUMNS", "60")
+    _saved(kata_repo, w01="`float32_tensor` in src/creation.py")
+    assert cli.main([verb]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(len(line) <= 60 for line in lines), lines
+    assert any(line.startswith(("Next:", "Hint 1/")) for line in lines)
