@@ -101,7 +101,7 @@ class LearnerReport:
         if report.failed and call.excinfo is not None:
             self._point_at(item, call)
             message = _message(call.excinfo.value)
-            if isinstance(call.excinfo.value, AssertionError):
+            if isinstance(call.excinfo.value, AssertionError) and self._brief():
                 _drop_introspection(report, message)
             self._note(item, call, report, message)
         return report
@@ -177,16 +177,17 @@ class LearnerReport:
             if k.id in self.run and self.run[k.id].state != "done"
         ]
 
+    def _brief(self) -> bool:
+        """pytest's default brevity: no -v, no --tb=long (those show everything)."""
+        return self.config.get_verbosity() <= 0 and self.config.getoption("tbstyle", "auto") in (
+            "auto",
+            "short",
+        )
+
     def _view_on(self) -> bool:
         """The learner view replaces pytest's failure sections (``--no-focus``, -v, --tb=long
         bring them back)."""
-        config = self.config
-        return (
-            self.session.learner_mode
-            and not config.getoption("no_focus")
-            and config.get_verbosity() <= 0
-            and config.getoption("tbstyle", "auto") in ("auto", "short")
-        )
+        return self.session.learner_mode and not self.config.getoption("no_focus") and self._brief()
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config):  # noqa: ANN001

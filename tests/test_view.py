@@ -132,6 +132,8 @@ def test_an_assertion_message_is_reported_without_introspection(inline_pytest, k
     result = inline_pytest("--no-focus", "katas/test_zz_message.py")
     assert "the helper should have been called" in result.stdout
     assert "<lambda> at 0x" not in result.stdout, result.stdout
+    full = inline_pytest("--tb=long", "katas/test_zz_message.py")
+    assert "<lambda> at 0x" in full.stdout  # the full story, one flag away
 
 
 def test_import_error_is_the_failure_that_matters(inline_pytest, kata_repo, monkeypatch):
