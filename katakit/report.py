@@ -124,15 +124,6 @@ class LearnerReport:
             location = f"{explain._rel(frame.filename, s.root)}:{frame.lineno}: {code}"
         else:
             location = _learner_line(s.root, kata, function)
-        callspec = getattr(item, "callspec", None)
-        params = {k: v for k, v in callspec.params.items() if k != "device"} if callspec else {}
-        case = None
-        if params:
-            case = (
-                repr(next(iter(params.values())))
-                if len(params) == 1
-                else ", ".join(f"{k}={v!r}" for k, v in params.items())
-            )
         name = getattr(item, "originalname", item.name)
         self._failures.append(
             view.Failure(
@@ -140,7 +131,7 @@ class LearnerReport:
                 test=name,
                 function=function,
                 message=message,
-                case=case,
+                case=_case(item),
                 cases=self._cases(item).get((str(item.path), name), 1),
                 location=location,
                 started=started,
@@ -185,8 +176,7 @@ class LearnerReport:
         )
 
     def _view_on(self) -> bool:
-        """The learner view replaces pytest's failure sections (``--no-focus``, -v, --tb=long
-        bring them back)."""
+        """Whether the learner view replaces pytest's failure sections in this run."""
         return self.session.learner_mode and not self.config.getoption("no_focus") and self._brief()
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -197,7 +187,7 @@ class LearnerReport:
         self._view = self._view_on()
         if self._view:
             self._before = results.load(self.session.root)
-        if unfinished and not config.getoption("no_focus") or self._view:
+        if (unfinished and not config.getoption("no_focus")) or self._view:
             focus = unfinished[0].id if unfinished else None
             for key in ("failed", "error"):
                 reports = terminalreporter.stats.get(key, [])
@@ -312,6 +302,17 @@ def _called_function(item: pytest.Item, kata: Kata) -> str | None:
         if not name.startswith("_") and inspect.isfunction(getattr(module, name, None)):
             return name
     return None
+
+
+def _case(item: pytest.Item) -> str | None:
+    """A parametrised test's input as the learner passed it, e.g. ``[1, 2, 3]``."""
+    callspec = getattr(item, "callspec", None)
+    params = {k: v for k, v in callspec.params.items() if k != "device"} if callspec else {}
+    if not params:
+        return None
+    if len(params) == 1:
+        return repr(next(iter(params.values())))
+    return ", ".join(f"{k}={v!r}" for k, v in params.items())
 
 
 def _message(exc: BaseException) -> str:
