@@ -110,14 +110,24 @@ def cmd_list(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_hint(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
-    from katakit import hints
+    from katakit import hints, results
+    from katakit.view import function_of
 
-    kata = _current(root, catalog, args.id)
+    saved = results.load(root)
+    kata = catalog.find(args.id) if args.id is not None else results.next_kata(catalog, saved)
     if kata is None:
         print("Every kata is complete, so there is no current one to hint at.")
         print("Next: `kata hint ID` for any kata in `kata list`.")
         return 0
-    return hints.hint(root, kata, show_all=args.all)
+    res = saved.get(kata.id)
+    if res is not None and res.state == "done":
+        upcoming = results.next_kata(catalog, saved)
+        hints.done(root, kata, res.passed, show_all=args.all)
+        if upcoming is not None and upcoming.id != kata.id:
+            print(f"Next: kata {upcoming.id} ({upcoming.title}): `kata hint` gives its hints.")
+        return 0
+    function = function_of(res.where) if res is not None else None
+    return hints.hint(root, kata, show_all=args.all, function=function)
 
 
 def cmd_reset(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:

@@ -144,19 +144,23 @@ def table(
     stale: set[str] = frozenset(),
     earlier: set[str] = frozenset(),
     note: str = "",
+    width: int | None = None,
 ) -> list[str]:
     """The progress bar and one line per kata (shared by ``kata status`` and the plugin).
 
     ``stale``: ids whose learner module changed since; ``earlier``: ids whose
-    results come from an earlier run than the one just shown.
+    results come from an earlier run than the one just shown; ``width``: the
+    terminal's (default: this one's), no line is longer.
     """
+    from katakit.view import cli_width, clip
+
+    width = width or cli_width()
     m = marks()
     done = sum(1 for k in catalog.katas if k.id in saved and saved[k.id].state == "done")
-    head = (
-        f"torch-katas  {_bar(done, len(catalog.katas), m)}  "
-        f"{done}/{len(catalog.katas)} katas complete"
-    )
-    lines = [head + (f"  ({note})" if note else "")]
+    tail = f"  {done}/{len(catalog.katas)} katas complete" + (f"  ({note})" if note else "")
+    bar_width = 24 if width is None else max(8, min(24, width - len("torch-katas  ") - len(tail)))
+    head = f"torch-katas  {_bar(done, len(catalog.katas), m, bar_width)}{tail}"
+    lines = [clip(head, width)]
     for kata in catalog.katas:
         res = saved.get(kata.id)
         if res is None:
@@ -173,15 +177,15 @@ def table(
             line += f"  * {kata.module_file()} changed since"
         if upcoming is not None and kata.id == upcoming.id:
             line += "   <- you are here"
-        lines.append(line)
+        lines.append(clip(line, width))
     return lines
 
 
 def next_step(kata: Kata, where: str | None = None) -> str:
-    """One line: what to edit next and how to get a hint."""
+    """One sentence: what to edit next and how to get a hint (wrap it with ``view.wrap``)."""
     return (
-        f"Next: kata {kata.id} ({kata.title}): edit {where or kata.module_file()} until "
-        f"{kata.tests} passes. Stuck? `kata hint {kata.id}`."
+        f"Next: kata {kata.id} ({kata.title}): edit {where or kata.module_file()} and save. "
+        f"Stuck? `kata hint {kata.id}`"
     )
 
 
@@ -209,7 +213,10 @@ def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = F
     for line in table(catalog, saved, upcoming, stale=stale, note=age):
         print(line)
     print()
-    print(_next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale]))
+    from katakit.view import cli_width, wrap
+
+    text = _next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale])
+    print("\n".join(wrap(text, cli_width(), "  ")))
     return 0
 
 
@@ -245,9 +252,16 @@ def listing(root: Path, catalog: Catalog) -> int:
     saved = results.load(root)
     upcoming = results.next_kata(catalog, saved)
     m = marks()
+    from katakit.view import cli_width, clip, wrap
+
+    width = cli_width()
     name_w = max(len(k.name) for k in catalog.katas)
     title_w = max(len(k.title) for k in catalog.katas)
-    print(f"    id {'name':<{name_w}}  {'title':<{title_w}}  {'state':<17} chapter section")
+    print(
+        clip(
+            f"    id {'name':<{name_w}}  {'title':<{title_w}}  {'state':<17} chapter section", width
+        )
+    )
     for kata in catalog.katas:
         res = saved.get(kata.id)
         state = res.state if res else "not_started"
@@ -257,15 +271,19 @@ def listing(root: Path, catalog: Catalog) -> int:
         if not (root / kata.tests).is_file():
             word = "coming soon"
         print(
-            f"  {m[state]} {kata.id} {kata.name:<{name_w}}  {kata.title:<{title_w}}  "
-            f"{word:<17} {kata.section}"
+            clip(
+                f"  {m[state]} {kata.id} {kata.name:<{name_w}}  {kata.title:<{title_w}}  "
+                f"{word:<17} {kata.section}",
+                width,
+            )
         )
     print()
     if upcoming is None:
-        print("Every kata is complete. `kata solution ID` shows a reference solution.")
+        text = "Every kata is complete. `kata solution ID` shows a reference solution."
     else:
-        print(
+        text = (
             f"Next: kata {upcoming.id} ({upcoming.title}) in {upcoming.module_file()}. "
             "Any id or name above works with `kata hint`, `kata reset`, `kata shell`."
         )
+    print("\n".join(wrap(text, width, "  ")))
     return 0

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import linecache
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from katakit import explain, importer, outcomes, progress, results
+from katakit import explain, importer, outcomes, progress, results, view
 from katakit.catalog import Kata
+from katakit.console import marks
 from katakit.results import KataResult
 from katakit.timeouts import KataTimeout
 
@@ -31,6 +33,12 @@ class LearnerReport:
         self._mtimes: dict[str, float] = {}  # kata id -> its learner module's mtime when run
         self._unopened: dict[str, pytest.Collector] = {}  # classes a selection left closed
         self._hidden: dict[str, list] = {}
+        self._failures: list[view.Failure] = []
+        self._errors: dict[str, str] = {}
+        self._case_counts: dict[tuple[str, str], int] | None = None
+        self._items: list[pytest.Item] = []
+        self._view = False
+        self._before: dict[str, results.KataResult] = {}
 
     # -- counting ------------------------------------------------------------
 
@@ -189,7 +197,54 @@ class LearnerReport:
         report = yield
         if report.failed and call.excinfo is not None:
             self._point_at(item, call)
+            message = _message(call.excinfo.value)
+            if isinstance(call.excinfo.value, AssertionError) and self._brief():
+                _drop_introspection(report, message)
+            self._note(item, call, report, message)
         return report
+
+    def _note(self, item: pytest.Item, call: pytest.CallInfo, report, message: str) -> None:  # noqa: ANN001
+        """Keep what the learner view needs of one failing test."""
+        kata = self.session.kata_of(item)
+        if kata is None or call.excinfo is None:
+            return
+        exc, s = call.excinfo.value, self.session
+        frame = explain.learner_frame(call.excinfo.tb, s.impl)
+        function = frame.name if frame is not None else _called_function(item, kata)
+        if isinstance(report.longrepr, explain.ShortRepr):
+            message = str(report.longrepr)
+        started = not (isinstance(exc, NotImplementedError) and frame is not None)
+        if not started:
+            location = None
+        elif frame is not None:
+            code = linecache.getline(frame.filename, frame.lineno or 0).strip()
+            location = f"{explain._rel(frame.filename, s.root)}:{frame.lineno}: {code}"
+        else:
+            location = _learner_line(s.root, kata, function)
+        name = getattr(item, "originalname", item.name)
+        self._failures.append(
+            view.Failure(
+                kata=kata.id,
+                test=name,
+                function=function,
+                message=message,
+                case=_case(item),
+                cases=self._cases(item).get((str(item.path), name), 1),
+                location=location,
+                started=started,
+            )
+        )
+
+    def _cases(self, item: pytest.Item) -> dict[tuple[str, str], int]:
+        """How many collected tests share each test function (its parametrised cases)."""
+        if self._case_counts is None:
+            self._items = list(item.session.items)
+            counts: dict[tuple[str, str], int] = {}
+            for other in item.session.items:
+                key = (str(other.path), getattr(other, "originalname", other.name))
+                counts[key] = counts.get(key, 0) + 1
+            self._case_counts = counts
+        return self._case_counts
 
     def _point_at(self, item: pytest.Item, call: pytest.CallInfo) -> None:
         """Remember the learner function behind a kata's first failure."""
@@ -215,15 +270,37 @@ class LearnerReport:
             if k.id in self.run and self.run[k.id].state != "done"
         ]
 
+    def _brief(self) -> bool:
+        """pytest's default brevity: no -v, no --tb=long (those show everything)."""
+        return self.config.get_verbosity() <= 0 and self.config.getoption("tbstyle", "auto") in (
+            "auto",
+            "short",
+        )
+
+    def _view_on(self) -> bool:
+        """Whether the learner view replaces pytest's failure sections in this run."""
+        return self.session.learner_mode and not self.config.getoption("no_focus") and self._brief()
+
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config):  # noqa: ANN001
-        """Hide the failures of all but the first unfinished kata while pytest prints them."""
+        """Hide failures pytest would print: all kata failures under the learner view,
+        else those of every kata but the first unfinished one."""
         unfinished = self._unfinished()
-        if unfinished and not config.getoption("no_focus"):
-            focus = unfinished[0]
+        self._view = self._view_on()
+        if self._view:
+            self._before = results.load(self.session.root)
+        if (unfinished and not config.getoption("no_focus")) or self._view:
+            focus = unfinished[0].id if unfinished else None
             for key in ("failed", "error"):
                 reports = terminalreporter.stats.get(key, [])
-                keep = [r for r in reports if self._kata_id(r) in (None, focus.id)]
+                if self._view:
+                    keep = [r for r in reports if self._kata_id(r) is None]
+                    for r in reports:
+                        kid = self._kata_id(r)
+                        if kid is not None and isinstance(r, pytest.CollectReport):
+                            self._errors.setdefault(kid, str(r.longrepr))
+                else:
+                    keep = [r for r in reports if self._kata_id(r) in (None, focus)]
                 self._hidden[key] = [r for r in reports if r not in keep]
                 if reports:
                     terminalreporter.stats[key] = keep
@@ -269,21 +346,81 @@ class LearnerReport:
         return outcome
 
     def write_progress(self, terminal, known: dict[str, results.KataResult]) -> None:  # noqa: ANN001
+        """The learner view (or, with pytest's own failure sections, the progress table)."""
         catalog = self.session.catalog
         unfinished = self._unfinished()
         focus = unfinished[0] if unfinished else results.next_kata(catalog, known)
         earlier = {kid for kid in known if kid not in self.run}
         tw = terminal._tw
-        tw.line()
-        for summary in self.partial.values():
-            tw.line(f"{summary} (progress is saved from whole-file runs only)")
-        for n, line in enumerate(progress.table(catalog, known, focus, earlier=earlier)):
-            tw.line(line, bold=n == 0)
+        width, height = view.size(tw.fullwidth)
+        res = known.get(focus.id) if focus else None
+        partial = [
+            line
+            for summary in self.partial.values()
+            for line in view.wrap(
+                f"{summary} (progress is saved from whole-file runs only)", width, "  "
+            )
+        ]
         if focus is None:
-            tw.line("Every kata is complete. Well done!", green=True, bold=True)
+            next_line = "Every kata is complete. Well done! Compare notes: `kata solution ID`."
         else:
-            res = known.get(focus.id)
-            tw.line(progress.next_step(focus, res.where if res else None), bold=True)
+            next_line = progress.next_step(focus, res.where if res else None)
+        table = progress.table(catalog, known, focus, earlier=earlier, width=width)
+        if not self._view:
+            tw.line()
+            for line in partial:
+                tw.line(line)
+            for n, line in enumerate(table):
+                tw.line(line, bold=n == 0)
+            for line in view.wrap(next_line, width, "  "):
+                tw.line(line, bold=True, green=focus is None)
+            return
+        before = self._before
+        completed = [
+            k
+            for k in catalog.katas
+            if k.id in self.run
+            and self.run[k.id].state == "done"
+            and (k.id not in before or before[k.id].state != "done")
+        ]
+        shown = focus.id if focus else None
+        failures = [f for f in self._failures if f.kata == shown]
+        hidden = sum(1 for f in self._failures if f.kata != shown)
+        hidden += sum(1 for kid in self._errors if kid != shown)
+        lines = view.render(
+            catalog=catalog,
+            known=known,
+            focus=focus,
+            failures=failures,
+            errors=self._errors,
+            totals=self._totals(focus) if focus else {},
+            completed=completed,
+            hidden=hidden,
+            table=table,
+            next_line=next_line,
+            marks=marks(),
+            width=width,
+            height=height,
+        )
+        if partial:
+            tw.line()
+        for line in partial:
+            tw.line(line)
+        for style, line in lines:
+            tw.line(line, **({style: True} if style else {}))
+
+    def _totals(self, kata: Kata) -> dict[str, int]:
+        """Tests per learner function of ``kata`` in this run."""
+        totals: dict[str, int] = {}
+        items = self._items_of(kata)
+        for item in items:
+            name = _called_function(item, kata)
+            if name is not None:
+                totals[name] = totals.get(name, 0) + 1
+        return totals
+
+    def _items_of(self, kata: Kata) -> list[pytest.Item]:
+        return [i for i in self._items if self.session.kata_of(i) == kata]
 
 
 def _called_function(item: pytest.Item, kata: Kata) -> str | None:
@@ -296,3 +433,68 @@ def _called_function(item: pytest.Item, kata: Kata) -> str | None:
         if not name.startswith("_") and inspect.isfunction(getattr(module, name, None)):
             return name
     return None
+
+
+def _case(item: pytest.Item) -> str | None:
+    """A parametrised test's input as the learner passed it, e.g. ``[1, 2, 3]``."""
+    callspec = getattr(item, "callspec", None)
+    params = {k: v for k, v in callspec.params.items() if k != "device"} if callspec else {}
+    if not params:
+        return None
+    if len(params) == 1:
+        return repr(next(iter(params.values())))
+    return ", ".join(f"{k}={v!r}" for k, v in params.items())
+
+
+def _message(exc: BaseException) -> str:
+    """What went wrong, in the exception's own words, without pytest's introspection.
+
+    An assertion with a message keeps the message only; a bare ``assert`` keeps
+    its first line (``assert 3 == 4``), not the ``+ where`` lines below it.
+    """
+    if not isinstance(exc, AssertionError):
+        return f"{type(exc).__name__}: {exc}".strip()
+    lines = str(exc).splitlines()
+    if lines and not lines[0].startswith("assert "):
+        cut = next((n for n, ln in enumerate(lines) if ln.startswith("assert ")), len(lines))
+        lines = lines[:cut]
+    return "\n".join(lines[:1] if lines and lines[0].startswith("assert ") else lines) or (
+        "AssertionError"
+    )
+
+
+def _drop_introspection(report: pytest.TestReport, message: str) -> None:
+    """Cut pytest's ``assert ...``/``+ where`` lines after an assertion's own message."""
+    longrepr = report.longrepr
+    crash = getattr(longrepr, "reprcrash", None)
+    entries = getattr(getattr(longrepr, "reprtraceback", None), "reprentries", None)
+    if crash is None or not entries or not hasattr(entries[-1], "lines"):
+        return
+    kept, errors = [], 0
+    for line in entries[-1].lines:
+        if line.startswith("E "):
+            errors += 1
+            if errors > max(1, len(message.splitlines())):
+                continue
+        kept.append(line)
+    entries[-1].lines[:] = kept
+    first = crash.message.splitlines()[0] if crash.message else ""
+    prefix = first.split(":", 1)[0] + ": " if first.startswith("AssertionError") else ""
+    crash.message = prefix + message if prefix else message
+
+
+def _learner_line(root, kata: Kata, function: str | None) -> str | None:  # noqa: ANN001
+    """``src/x.py:12: return ...``: where ``function`` gives its answer."""
+    module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
+    fn = getattr(module, function or "", None)
+    if not inspect.isfunction(fn):
+        return None
+    path = explain._rel(fn.__code__.co_filename, root)
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        return f"{path}:{fn.__code__.co_firstlineno}: in `{function}`"
+    for offset, line in enumerate(lines):
+        if line.strip().startswith("return"):
+            return f"{path}:{start + offset}: {line.strip()}"
+    return f"{path}:{start}: {lines[0].strip()}"

@@ -1,23 +1,30 @@
-"""``kata watch``: re-run the katas on every save, without ptw.
+"""``kata watch``: re-run the katas on every save, without ptw, and answer single keys.
 
 Watches ``src/`` and ``katas/`` (file events, or ``--poll`` where they do not
 arrive, e.g. on bind mounts), runs what changed first through the warm runner
-(see ``katakit.runner``), clears the screen between runs. Ctrl-C stops.
+(see ``katakit.runner``), clears the screen between runs. Between runs a key
+does the rest: ``h`` the next hint, ``l`` the list of katas, ``r`` or ``n`` run
+again, ``s`` the solution of the last finished kata, ``q`` quit (Ctrl-C too).
+Where stdin is no terminal, the same letters are read as lines.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import queue
+import select
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from katakit.catalog import find_root
 from katakit.runner import client
 
 WATCHED = ("src", "katas")
+KEYS = "h hint, l list, r run again, s solution, q quit"
 SETTLE = 0.02  # seconds to wait for the rest of an editor's save to arrive
 POLL_INTERVAL = 0.25  # seconds between scans with --poll
 
@@ -75,8 +82,118 @@ def _clear() -> None:
 USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage error
 
 
+class Keys:
+    """Keys typed between runs: single keys from a terminal, else one letter per line."""
+
+    def __init__(self, stream=None) -> None:  # noqa: ANN001 (a text stream)
+        stream = sys.stdin if stream is None else stream
+        try:
+            self.fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self.fd = None
+        self.tty = self.fd is not None and os.isatty(self.fd)
+        self.pending: list[str] = []
+        self._partial = ""
+
+    def poll(self, timeout: float) -> str | None:
+        """The next key, waiting at most ``timeout`` seconds; None when there is none."""
+        if self.pending:
+            return self.pending.pop(0)
+        if self.fd is None:
+            time.sleep(timeout)
+            return None
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        data = os.read(self.fd, 256) if ready else None
+        if data is None:
+            return None
+        if not data:  # end of input: no more keys, the watching goes on
+            self.fd = None
+            return None
+        text = data.decode("utf-8", "replace")
+        if self.tty:
+            self.pending += [c.lower() for c in text if not c.isspace()]
+        else:
+            *lines, self._partial = (self._partial + text).split("\n")
+            self.pending += [ln.strip()[:1].lower() for ln in lines if ln.strip()]
+        return self.pending.pop(0) if self.pending else None
+
+    @contextlib.contextmanager
+    def single(self) -> Iterator[None]:
+        """While inside, a terminal delivers each key at once (cbreak mode; Ctrl-C works)."""
+        saved = None
+        if self.tty and self.fd is not None:
+            import termios
+            import tty
+
+            saved = termios.tcgetattr(self.fd)
+            tty.setcbreak(self.fd)
+        try:
+            yield
+        finally:
+            if saved is not None and self.fd is not None:
+                import termios
+
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+
+
+def _wait(events: queue.Queue[Path], keys: Keys) -> list[Path] | str:
+    """The files that changed next, or the key typed first."""
+    with keys.single():
+        while True:
+            key = keys.poll(0.1)
+            if key is not None:
+                return key
+            try:
+                first = events.get_nowait()
+            except queue.Empty:
+                continue
+            return _drain(events, first)
+
+
+def _finished(root: Path) -> str | None:
+    """The id of the last kata, in order, whose tests all pass."""
+    from katakit import results
+    from katakit.catalog import load
+
+    saved = results.load(root)
+    done = [k.id for k in load(root).katas if k.id in saved and saved[k.id].state == "done"]
+    return done[-1] if done else None
+
+
+def _answer(key: str, root: Path) -> None:
+    """Do what a key other than q, r and n asks."""
+    from katakit import cli
+
+    print()
+    if key == "h":
+        cli.main(["hint"])
+    elif key == "l":
+        cli.main(["list"])
+    elif key == "s":
+        kata = _finished(root)
+        if kata is None:
+            _say("No kata is finished yet: `s` shows a reference solution once one passes.")
+        else:
+            cli.main(["solution", kata])
+    else:
+        _say(f"kata watch keys: {KEYS}; saving a file runs the katas again.")
+    sys.stdout.flush()
+
+
+def _say(text: str) -> None:
+    from katakit.view import cli_width, wrap
+
+    print("\n".join(wrap(text, cli_width(), "  ")))
+
+
+def _header(what: str) -> str:
+    from katakit.view import clip, size
+
+    return clip(f"[{time.strftime('%H:%M:%S')}] {what}  (kata watch: {KEYS})", size()[0])
+
+
 def main(argv: list[str]) -> int:
-    """Watch and re-run until Ctrl-C; 0 when stopped, 2 outside a checkout or on bad arguments.
+    """Watch and re-run until q or Ctrl-C; 0 when stopped, 2 outside a checkout or on bad arguments.
 
     When pytest rejects the arguments on the first run (a usage error), this
     stops at once instead of waiting for changes that cannot help.
@@ -96,13 +213,14 @@ def main(argv: list[str]) -> int:
         if (root / name).is_dir():
             observer.schedule(handler, str(root / name), recursive=True)
     observer.start()
+    keys = Keys()
     changed: list[Path] | None = None
     try:
         while True:
             if not options.no_clear:
                 _clear()
             what = ", ".join(os.path.relpath(p) for p in changed) if changed else "start"
-            print(f"[{time.strftime('%H:%M:%S')}] {what}  (kata watch: Ctrl-C stops)", flush=True)
+            print(_header(what), flush=True)
             code = client.run(
                 list(pytest_args), owner=os.getpid(), changed=changed, reraise_interrupt=True
             )
@@ -115,12 +233,16 @@ def main(argv: list[str]) -> int:
                 )
                 return 2
             while True:
-                try:
-                    first = events.get(timeout=0.5)
+                got = _wait(events, keys)
+                if isinstance(got, list):
+                    changed = got
                     break
-                except queue.Empty:
-                    continue
-            changed = _drain(events, first)
+                if got == "q":
+                    return 0
+                if got in ("r", "n"):
+                    changed = None
+                    break
+                _answer(got, root)
     except KeyboardInterrupt:
         print()
         return 0

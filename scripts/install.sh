@@ -10,15 +10,19 @@ Usage: scripts/install.sh [options]
 
 Installs torch, then this checkout in editable mode with its dev extras, into the
 active Python (or into a virtualenv with --venv). With no options: the pinned
-torch from pip's configured index (on Linux that is PyPI's CUDA build), then
-the project.
+torch for this machine (the CPU build, about 0.2 GB, unless an NVIDIA GPU is
+here), then the project.
 
-torch build (pick one; default: --cuda):
+torch build (default: cuda where an NVIDIA GPU is, that is where `nvidia-smi` is
+on PATH or /proc/driver/nvidia exists; else cpu)              TORCH_VARIANT=auto
   --cpu                  CPU-only torch from PyTorch's CPU wheel index (~0.2 GB
-                         instead of 2+ GB of CUDA libraries)     TORCH_VARIANT=cpu
+                         instead of 2+ GB of CUDA libraries); where that index
+                         cannot be reached, from the default index
+                                                                 TORCH_VARIANT=cpu
   --cuda                 torch from the default index; on Linux x86_64 its wheels
                          bundle the CUDA runtime (host needs only the NVIDIA
-                         driver)                                 TORCH_VARIANT=cuda
+                         driver). Also without a GPU, e.g. for a CUDA image
+                                                                 TORCH_VARIANT=cuda
   --torch-version V      torch release to install (default 2.13.0)  TORCH_VERSION
   --torch-wheel FILE     install torch from this wheel file instead of an index
                                                                  TORCH_WHEEL
@@ -55,8 +59,8 @@ Exit status: 0 done, 1 an install or check failed, 2 bad usage, 3 an index or
 host could not be reached.
 
 Examples:
-  scripts/install.sh --cpu --verify                 # a laptop without an NVIDIA GPU
-  scripts/install.sh --verify                       # Linux + NVIDIA GPU (CUDA build)
+  scripts/install.sh --verify                       # the torch build for this machine
+  scripts/install.sh --cuda --verify                # the CUDA build, GPU or not
   TORCH_WHEEL=dist/torch-2.13.0-....whl scripts/install.sh
   scripts/install.sh --wheelhouse wheelhouse --verify   # no network (docs/workshop.md)
 EOF
@@ -67,7 +71,8 @@ die() { echo "$prog: error: $*" >&2; exit "${EXIT_CODE:-1}"; }
 usage_error() { echo "$prog: $*; see --help" >&2; exit 2; }
 step() { echo "==> $*"; }
 
-variant=${TORCH_VARIANT:-cuda}
+variant=${TORCH_VARIANT:-auto}
+chosen=  # how the automatic choice was made, said once torch is installed
 torch_version=${TORCH_VERSION:-2.13.0}
 torch_wheel=${TORCH_WHEEL:-}
 torch_index=${TORCH_INDEX_URL:-}
@@ -79,7 +84,7 @@ retries=${KATA_PIP_RETRIES:-2}
 phase=all
 verify=0
 verbose=0
-CPU_INDEX=https://download.pytorch.org/whl/cpu
+CPU_INDEX=${KATA_CPU_INDEX:-https://download.pytorch.org/whl/cpu}  # KATA_CPU_INDEX: for tests
 
 need_value() { [[ $# -ge 2 && -n $2 ]] || usage_error "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
@@ -106,7 +111,16 @@ done
 case $variant in
     cpu | cuda) ;;
     default) variant=cuda ;;
-    *) usage_error "TORCH_VARIANT=$variant: choose cpu or cuda" ;;
+    auto)
+        if command -v nvidia-smi >/dev/null 2>&1 || [[ -e /proc/driver/nvidia ]]; then
+            variant=cuda
+            chosen="an NVIDIA GPU is here: the CUDA build of torch (2+ GB); --cpu for the CPU build"
+        else
+            variant=cpu
+            chosen="no NVIDIA GPU here: the CPU build of torch (about 0.2 GB); --cuda for the CUDA build"
+        fi
+        ;;
+    *) usage_error "TORCH_VARIANT=$variant: choose cpu or cuda (or auto)" ;;
 esac
 case $phase in
     all | torch | project | verify) ;;
@@ -179,14 +193,15 @@ NETWORK_ERRORS='Connection refused|Name or service not known|Temporary failure i
 # --- torch ----------------------------------------------------------------------
 install_torch() {
     local spec=torch==$torch_version index=$torch_index where
+    [[ -n $chosen && -z $torch_wheel ]] && step "$chosen"
     if [[ -n $torch_wheel ]]; then
         [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
         step "installing torch from $torch_wheel"
         pip_install "the package index (for torch's dependencies)" "$torch_wheel"
         return
     fi
-    if [[ $variant == cpu && -z $index ]]; then
-        index=$CPU_INDEX
+    if [[ $variant == cpu && -z $index && -z $wheelhouse ]]; then
+        index=$(cpu_index)
     fi
     local args=("$spec")
     if [[ -n $wheelhouse ]]; then
@@ -198,9 +213,26 @@ install_torch() {
         step "installing $spec ($variant build) from $index"
     else
         where="the package index"
-        step "installing $spec from the default index (on Linux: the CUDA build, 2+ GB)"
+        if [[ $variant == cuda ]]; then
+            step "installing $spec from the default index (on Linux x86_64: the CUDA build, 2+ GB)"
+        else
+            step "installing $spec from the default index (PyPI's Linux x86_64 wheel is the CUDA build, 2+ GB)"
+        fi
     fi
     pip_install "$where" "${args[@]}"
+}
+
+# PyTorch's CPU index; or nothing (the default index), with one line saying so,
+# when it cannot be reached (a network that lets only package registries through).
+cpu_index() {
+    if "$py" - "$CPU_INDEX/torch/" "$timeout" >/dev/null 2>&1 <<'EOF'; then
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])).close()
+EOF
+        echo "$CPU_INDEX"
+    else
+        step "PyTorch's CPU index $CPU_INDEX cannot be reached: taking torch from the default index instead" >&2
+    fi
 }
 
 # The console scripts named ptw and the distributions that provide them.
@@ -268,12 +300,13 @@ EOF
 make_wheelhouse() {
     local dir=$build_wheelhouse spec=torch==$torch_version
     mkdir -p "$dir"
+    [[ -n $chosen && -z $torch_wheel ]] && step "$chosen"
     if [[ -n $torch_wheel ]]; then
         [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
         cp "$torch_wheel" "$dir/"
     else
         local index=$torch_index args=()
-        [[ $variant == cpu && -z $index ]] && index=$CPU_INDEX
+        [[ $variant == cpu && -z $index ]] && index=$(cpu_index)
         [[ -n $index ]] && args=(--index-url "$index")
         step "downloading $spec ($variant build) into $dir"
         : >"$log"

@@ -9,6 +9,7 @@ file named by ``TORCH_WHEEL`` when that is set.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -191,3 +192,50 @@ def test_fresh_virtualenv_install_in_the_dev_container_phases(tmp_path: Path):
 
     again = install("--venv", str(venv), "--phase", "verify", timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+# -- which torch build ------------------------------------------------------------
+
+HAS_GPU = shutil.which("nvidia-smi") is not None or Path("/proc/driver/nvidia").exists()
+
+
+def _nowhere_env(tmp_path: Path, gpu: bool) -> dict:
+    """No pip settings, every index on a closed port, and ``nvidia-smi`` only when ``gpu``."""
+    env = offline_pip_env()
+    env["PIP_INDEX_URL"] = f"http://127.0.0.1:{_closed_port()}/simple"
+    env["KATA_CPU_INDEX"] = f"http://127.0.0.1:{_closed_port()}/whl/cpu"
+    if gpu:
+        bindir = tmp_path / "bin"
+        bindir.mkdir()
+        fake = bindir / "nvidia-smi"
+        fake.write_text("#!/bin/sh\nexit 0\n")
+        fake.chmod(0o755)
+        env["PATH"] = f"{bindir}{os.pathsep}{env['PATH']}"
+    return env
+
+
+@pytest.mark.skipif(HAS_GPU, reason="this machine has an NVIDIA GPU")
+def test_no_flag_and_no_gpu_means_the_cpu_build_from_a_reachable_index(empty_venv, tmp_path):
+    result = install(
+        "--venv", str(empty_venv), "--phase", "torch", "--torch-version", "0.0.0",
+        env=_nowhere_env(tmp_path, gpu=False), timeout=60,
+    )  # fmt: skip
+    out = result.stdout + result.stderr
+    assert "no NVIDIA GPU here: the CPU build of torch" in out
+    fallback = [line for line in out.splitlines() if "cannot be reached" in line]
+    assert len(fallback) == 1 and "taking torch from the default index instead" in fallback[0]
+    assert result.returncode == 3  # then the default index (a closed port here) fails too
+    assert "cannot reach" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["gpu", "--cuda"])
+def test_a_gpu_or_cuda_flag_means_the_cuda_build(empty_venv, tmp_path, how):
+    args = ["--venv", str(empty_venv), "--phase", "torch", "--torch-version", "0.0.0"]
+    if how == "--cuda":
+        args.append("--cuda")
+    result = install(*args, env=_nowhere_env(tmp_path, gpu=how == "gpu"), timeout=60)
+    out = result.stdout + result.stderr
+    assert "from the default index (on Linux x86_64: the CUDA build" in out
+    assert "CPU build of torch" not in out and "cannot be reached" not in out
+    assert ("an NVIDIA GPU is here" in out) is (how == "gpu")
+    assert result.returncode == 3

@@ -78,18 +78,30 @@ def choose(root: Path, catalog: Catalog, changed: Iterable[Path] | None = None) 
     from katakit import results
 
     present = [k for k in catalog.katas if (root / k.tests).is_file()]
+    saved = results.load(root)
     if changed is not None:
         touched = {_relative(root, path) for path in changed}
         picked = [k for k in present if k.module_file() in touched or k.tests in touched]
         if picked:
-            return picked
-    saved = results.load(root)
+            return _and_next(present, saved, picked)
     stale = {k.id for k in results.stale(root, catalog, saved)}
     picked = [k for k in present if k.id in stale or k.id not in saved]
     if picked:
-        return picked
+        return _and_next(present, saved, picked)
     current = [k for k in present if saved[k.id].state != "done"]
     return current[:1]
+
+
+def _and_next(present: list[Kata], saved: dict, picked: list[Kata]) -> list[Kata]:
+    """``picked``, plus the kata after the current one when the current one is picked.
+
+    Should the current kata pass, the same run then shows the next kata's first
+    failure at once, instead of only after the learner saves its file.
+    """
+    unfinished = [k for k in present if k.id not in saved or saved[k.id].state != "done"]
+    if len(unfinished) < 2 or unfinished[0] not in picked or unfinished[1] in picked:
+        return picked
+    return picked + [unfinished[1]]
 
 
 def focus_args(
