@@ -279,7 +279,12 @@ class LearnerReport:
 
     def _view_on(self) -> bool:
         """Whether the learner view replaces pytest's failure sections in this run."""
-        return self.session.learner_mode and not self.config.getoption("no_focus") and self._brief()
+        return (
+            self.session.learner_mode
+            and not self.config.getoption("no_focus")
+            and not self.config.getoption("collectonly")
+            and self._brief()
+        )
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config):  # noqa: ANN001

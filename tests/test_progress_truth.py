@@ -288,7 +288,7 @@ def test_a_missing_function_is_named_in_the_learners_terms(half_done, inline_pyt
     edit(half_done / "src" / "creation.py", "def matrix(", "def matrix_of(")
     out = inline_pytest(CREATION).stdout
     assert "`matrix` is missing from src/creation.py" in out
-    assert "edit `matrix` in src/creation.py" in out.strip().splitlines()[-1]
+    assert "edit `matrix` in src/creation.py" in next_line(out)
     assert "learner." not in out
 
 
@@ -298,17 +298,24 @@ def test_one_time_limit_per_function_per_run(half_done, inline_pytest, capsys):
         "    return torch.tensor(values)\n",
         "    while True:\n        pass\n",
     )
-    out = inline_pytest("--kata-timeout", "0.3", CREATION).stdout
+    out = inline_pytest("--kata-timeout", "0.3", "--no-focus", CREATION).stdout
     assert out.count("timed out after 0.3 s in `from_list`") == 1, out
     waited = out.count("not run: `from_list` timed out above")
     assert waited >= 3, out
-    assert "edit `from_list` in src/creation.py" in out.strip().splitlines()[-1]
+    assert "edit `from_list` in src/creation.py" in next_line(out)
     assert "learner." not in out
     result = saved(half_done)["01"]
     assert result["passed"] == result["total"] - 1 - waited
     assert results.load(half_done)["01"].words == "in progress (timed out)"
     progress.status(half_done, load(half_done))
     assert "in progress (timed out)" in capsys.readouterr().out
+
+
+def next_line(output: str) -> str:
+    """The Next line at the end of a run, its wrapped rows joined."""
+    lines = output.strip().splitlines()
+    start = max(n for n, ln in enumerate(lines) if ln.startswith("Next:"))
+    return " ".join(ln.strip() for ln in lines[start:])
 
 
 # -- debuggers ----------------------------------------------------------------------------
