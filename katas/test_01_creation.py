@@ -47,14 +47,48 @@ def test_float32_tensor_has_dtype_float32(values):
     )
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-def test_zeros(shape):
-    assert_tensor(creation.zeros(shape), torch.zeros(shape), what=f"zeros({shape})")
+@pytest.fixture
+def junk_memory():
+    """Make fresh, unfilled memory hold junk, so an answer that never fills it shows.
+
+    ``torch.empty`` returns whatever its memory held, often zeros. With
+    deterministic algorithms on, PyTorch fills such memory with NaN (ints: their
+    largest value) every time; a NaN tensor of the same size is also allocated
+    and freed first, for allocators that hand the same block back.
+    """
+    before = (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+    )
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    torch.use_deterministic_algorithms(True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+
+    def spoil(shape):
+        junk = torch.full(shape, float("nan"))
+        del junk
+
+    yield spoil
+    torch.use_deterministic_algorithms(before[0], warn_only=before[1])
+    torch.utils.deterministic.fill_uninitialized_memory = fill
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_ones(shape):
-    assert_tensor(creation.ones(shape), torch.ones(shape), what=f"ones({shape})")
+def test_zeros(shape, junk_memory):
+    for call in range(3):  # several fresh calls, each after junk was freed
+        junk_memory(shape)
+        assert_tensor(
+            creation.zeros(shape), torch.zeros(shape), what=f"zeros({shape}), call {call + 1}"
+        )
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_ones(shape, junk_memory):
+    for call in range(3):
+        junk_memory(shape)
+        assert_tensor(
+            creation.ones(shape), torch.ones(shape), what=f"ones({shape}), call {call + 1}"
+        )
 
 
 def _check_random(result, shape, name):
