@@ -1,4 +1,4 @@
-"""Forces the matrix to float32, though whole numbers should stay int64 as torch.tensor makes them."""
+"""Forces float32 on the matrix, though whole numbers should stay int64, as torch.tensor makes."""
 
 
 def matrix(rows):
