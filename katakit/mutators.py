@@ -123,6 +123,17 @@ def drop_clone(node: ast.AST, scope: Scope) -> list[Replacement]:
     return []
 
 
+def _may_carry_a_graph(value: ast.expr, scope: Scope) -> bool:
+    """Whether detaching ``value`` could change anything: not a gradient (``x.grad``), not a
+    fresh tensor from a factory (``torch.zeros_like(w)``) unless it asks for ``requires_grad``."""
+    if isinstance(value, ast.Attribute):
+        return value.attr != "grad"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        if _on_module(value.func.value, scope):
+            return any(k.arg == "requires_grad" for k in value.keywords)
+    return isinstance(value, ast.Call | ast.BinOp | ast.Name | ast.Subscript)
+
+
 def add_detach(node: ast.AST, scope: Scope) -> list[Replacement]:
     """A returned or assigned expression ``e`` -> ``e.detach()``, in functions that work
     with gradients (elsewhere a detached tensor is the same tensor to every test)."""
@@ -131,7 +142,7 @@ def add_detach(node: ast.AST, scope: Scope) -> list[Replacement]:
     values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
     found: list[Replacement] = []
     for i, value in enumerate(values):
-        if isinstance(value, ast.Call | ast.BinOp | ast.Name | ast.Attribute | ast.Subscript):
+        if _may_carry_a_graph(value, scope):
             new = copy.deepcopy(node)
             targets = new.value.elts if isinstance(new.value, ast.Tuple) else None
             detached = ast.Call(ast.Attribute(copy.deepcopy(value), "detach"), [], [])
@@ -244,6 +255,8 @@ def drop_to(node: ast.AST, scope: Scope) -> list[Replacement]:
 def drop_return(node: ast.AST, scope: Scope) -> list[Replacement]:
     """``return e`` -> ``e`` then a bare ``return`` (the value is computed, then lost)."""
     if not isinstance(node, ast.Return) or node.value is None:
+        return []
+    if isinstance(node.value, ast.Constant) and node.value.value is None:
         return []
     kept = [ast.Expr(node.value)] if isinstance(node.value, ast.Call) else []
     return [[*kept, ast.Return()]]

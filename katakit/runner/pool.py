@@ -95,7 +95,8 @@ def pytest_args(root: Path, run: Run) -> list[str]:
         *run.files,
         f"--rootdir={root}",
         f"--impl={run.tree}",
-        *("-q", "--no-header", "--no-focus", "-p", "no:cacheprovider", "-p", "no:randomly"),
+        *("-p", "katakit.plugin", "-q", "--no-header", "--no-focus"),
+        *("-p", "no:cacheprovider", "-p", "no:randomly"),
         *(["-x"] if run.first_failure else []),
     ]
 
@@ -104,6 +105,7 @@ def child(root: Path, run: Run, out: Path) -> None:
     """Run one pytest session here and write its tally as JSON to ``out``."""
     import pytest
 
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the one plugin is named below
     os.chdir(root)
     collector = _Collector(out)
     pytest.main(pytest_args(root, run), plugins=[collector])
