@@ -125,12 +125,15 @@ def drop_clone(node: ast.AST, scope: Scope) -> list[Replacement]:
 
 def _may_carry_a_graph(value: ast.expr, scope: Scope) -> bool:
     """Whether detaching ``value`` could change anything: not a gradient (``x.grad``), not a
-    fresh tensor from a factory (``torch.zeros_like(w)``) unless it asks for ``requires_grad``."""
+    fresh tensor from a factory (``torch.zeros_like(w)``) unless it asks for ``requires_grad``,
+    not a tensor detached already."""
     if isinstance(value, ast.Attribute):
         return value.attr != "grad"
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-        if _on_module(value.func.value, scope):
-            return any(k.arg == "requires_grad" for k in value.keywords)
+    call = _method(value)
+    if call and call[1] == "detach":
+        return False  # detached already
+    if call and _on_module(call[0], scope):
+        return any(k.arg == "requires_grad" for k in value.keywords)  # type: ignore[attr-defined]
     return isinstance(value, ast.Call | ast.BinOp | ast.Name | ast.Subscript)
 
 
