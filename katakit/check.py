@@ -88,16 +88,7 @@ def plan(root: Path, catalog: Catalog, katas: list[Kata], base: Path, mutate: bo
         f"{k.module}.py": stub_for(root, k) for k in catalog.katas if f"{k.module}.py" in solutions
     }
     for kata in runnable:
-        shipped = root / kata.module_file()
-        if (
-            not shipped.is_file()
-            or shipped.read_text(encoding="utf-8") != stubs[f"{kata.module}.py"]
-        ):
-            result.proofs[kata.id].problems.append(
-                f"{kata.module_file()} differs from the stub made from "
-                f"{kata.module_file('solutions')} (edited by accident? "
-                "`python -m katakit.stubs` rewrites it)"
-            )
+        _compare_stub(root, kata, stubs[f"{kata.module}.py"], result.proofs[kata.id])
     if not runnable:
         return result
     files = tuple(k.tests for k in runnable)
@@ -119,6 +110,17 @@ def plan(root: Path, catalog: Catalog, katas: list[Kata], base: Path, mutate: bo
     return result
 
 
+def _compare_stub(root: Path, kata: Kata, stub: str, proof: KataProof) -> None:
+    """The shipped ``src/`` module must be the stub made from the solution."""
+    shipped = root / kata.module_file()
+    if not shipped.is_file() or shipped.read_text(encoding="utf-8") != stub:
+        proof.problems.append(
+            f"{kata.module_file()} differs from the stub made from "
+            f"{kata.module_file('solutions')} (edited by accident? "
+            "`python -m katakit.stubs` rewrites it)"
+        )
+
+
 def _plan_mutants(result: Plan, kata: Kata, solutions: dict[str, str], base: Path) -> None:
     name = f"{kata.module}.py"
     for mutant in mutants(kata.module, solutions[name]):
@@ -138,8 +140,8 @@ def judge(result: Plan, outcomes: list[Outcome]) -> list[KataProof]:
         _evidence(result, step, outcome)
     _stale_equivalents(result)
     for proof in result.proofs.values():
-        if proof.stub.total or proof.solution.total or proof.stub.error or proof.solution.error:
-            proof.judge()
+        if not (proof.problems and proof.stub == Count() and proof.solution == Count()):
+            proof.judge()  # not when a file is missing or the runs crashed
     return list(result.proofs.values())
 
 
@@ -194,17 +196,7 @@ def _mutant_evidence(
 
 def _stale_equivalents(result: Plan) -> None:
     """An entry of mutants.toml that names no mutant any more is a problem too."""
-    made = {
-        m.id
-        for proof in result.proofs.values()
-        if proof.mutation
-        for m in (
-            *proof.mutation.killed,
-            *proof.mutation.equivalent,
-            *proof.mutation.survived,
-            *proof.mutation.crashed,
-        )
-    }
+    made = {m.id for p in result.proofs.values() if p.mutation for m in p.mutation.every}
     checked = {p.kata.module: p for p in result.proofs.values() if p.mutation is not None}
     for ident in result.equivalents:
         module = module_of(ident)

@@ -64,8 +64,12 @@ class Mutation:
     crashed: list[Mutant] = field(default_factory=list)  # no test failed, the run broke
 
     @property
+    def every(self) -> list[Mutant]:
+        return [*self.killed, *self.equivalent, *self.survived, *self.crashed]
+
+    @property
     def mutants(self) -> int:
-        return len(self.killed) + len(self.equivalent) + len(self.survived) + len(self.crashed)
+        return len(self.every)
 
     @property
     def ok(self) -> bool:
@@ -234,14 +238,13 @@ def render(proofs: list[KataProof], summary: dict) -> str:
         m = summary["mutation"]
         figures += (
             f"; {m['mutants']} mutants: {m['killed']} killed, {m['equivalent']} equivalent, "
-            f"{len(m['survived'])} survived; run limit {summary['mutant_run_limit_s']:g} s"
+            f"{len(m['survived'])} survived"
+            + (f", {len(m['crashed'])} crashed" if m.get("crashed") else "")
+            + f"; at most {summary['mutant_run_limit_s']:g} s a mutant run"
         )
     if bad or summary["problems"]:
-        rows += [
-            "",
-            f"kata check: {len(bad)} of {len(proofs)} katas fall short ({figures}). "
-            "Fix the problems above.",
-        ]
+        what = f"{len(bad)} of {len(proofs)} katas fall short" if bad else "the check has problems"
+        rows += ["", f"kata check: {what} ({figures}). Fix the problems above."]
     else:
         who = (
             f"all {len(proofs)} katas prove themselves"

@@ -263,7 +263,7 @@ def test_the_table_has_a_mutants_column_and_a_closing_line(monkeypatch):
     assert "alternatives  mutants killed" in text.splitlines()[0]
     assert re.search(r"00 alpha\s+5  ok\s+ok\s+ok 3/3\s+-\s+ok 6/6 \+1 eq", text), text
     assert "all 2 katas prove themselves (20 runs in 1.5 s; 7 mutants: 6 killed" in text
-    assert "run limit 30 s" in text
+    assert "at most 30 s a mutant run" in text
 
 
 def test_unknown_kata_is_a_one_line_error(tmp_path, monkeypatch, capsys):
