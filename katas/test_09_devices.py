@@ -97,6 +97,40 @@ def _fake_tensors():
     return FakeTensorMode()
 
 
+def _fake_on(device, *shape):
+    """A fake tensor on ``device`` (call inside a FakeTensorMode); skip where it cannot be made."""
+    try:
+        return torch.empty(*shape, device=device)
+    except RuntimeError as exc:  # pragma: no cover - a build that cannot fake this device
+        pytest.skip(f"this PyTorch cannot make a fake tensor on {device}: {exc}")
+
+
+CUDA0, CUDA1 = torch.device("cuda", 0), torch.device("cuda", 1)
+
+
+def test_to_device_keeps_the_device_index():
+    # fake tensors need no GPU: they carry a device and a shape, and PyTorch's own
+    # rules say where each operation's result goes
+    with _fake_tensors():
+        t = _fake_on("cpu", 2, 3)
+        _fake_on(CUDA1, 1)
+        try:
+            moved = devices.to_device(t, CUDA1)
+        except NotImplementedError:
+            raise
+        except RuntimeError as exc:
+            pytest.fail(
+                f"to_device(t, cuda:1) raised {exc}; moving to cuda:1 itself works here, so "
+                "the device was changed on the way (by its type alone, say, which means "
+                "the current GPU)"
+            )
+    assert isinstance(moved, torch.Tensor), f"to_device should return a tensor, got {moved!r}"
+    assert moved.device == CUDA1, (
+        f"to_device(t, cuda:1) returned a tensor on {moved.device}: the device's index "
+        "matters as much as its type (cuda:0 and cuda:1 are two GPUs)"
+    )
+
+
 def test_to_cpu_moves_off_another_device():
     with _fake_tensors():
         elsewhere = torch.empty(4, 2, device=META)
@@ -146,6 +180,24 @@ def test_square_round_trip_squares_on_the_device_and_comes_back():
     )
 
 
+def test_square_round_trip_comes_back_to_the_cpu_from_anywhere():
+    # t starts on one GPU and is squared on another: the answer still ends on the CPU
+    with _fake_tensors():
+        t = _fake_on(CUDA1, 3, 3)
+        _fake_on(CUDA0, 1)
+        with _RecordDevices() as record:
+            result = devices.square_round_trip(t, CUDA0)
+    computed_on = {dev for name, dev in record.ops if name not in MOVES}
+    assert CUDA0 in computed_on, (
+        f"nothing was computed on cuda:0, the device asked for (operations and result "
+        f"devices: {record.ops})"
+    )
+    assert isinstance(result, torch.Tensor) and result.device.type == "cpu", (
+        "square_round_trip(t on cuda:1, cuda:0) must return its result on the CPU, "
+        f"not back where t came from: got one on {result.device}"
+    )
+
+
 # -- place -----------------------------------------------------------------------------
 
 
@@ -154,9 +206,10 @@ def test_place_puts_model_and_data_together(device):
     x = torch.randn(5, 3)
     expected = model(x).detach()
     model, moved_x = devices.place(model, x, device)
+    target = torch.empty(0, device=device).device  # with its index: cuda means cuda:0
     for name, param in model.named_parameters():
-        assert param.device.type == device.type, f"model.{name} is on {param.device}, not {device}"
-    assert moved_x.device.type == device.type, f"the batch is on {moved_x.device}, not {device}"
+        assert param.device == target, f"model.{name} is on {param.device}, not {target}"
+    assert moved_x.device == target, f"the batch is on {moved_x.device}, not {target}"
     assert_tensor(
         model(moved_x).detach(),
         expected.to(moved_x.device),
@@ -183,6 +236,35 @@ def test_check_same_device_returns_the_shared_device(device):
     model = nn.Linear(2, 2).to(device)
     x = torch.randn(3, 2, device=device)
     assert devices.check_same_device(model, x) == x.device
+
+
+def _fake_model(device):
+    """A linear model whose (fake) parameters live on ``device``; call inside a FakeTensorMode."""
+    model = nn.Linear(2, 2, device=META).requires_grad_(False)
+    model.weight = nn.Parameter(_fake_on(device, 2, 2), requires_grad=False)
+    model.bias = nn.Parameter(_fake_on(device, 2), requires_grad=False)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("model_on", "data_on"), [(CUDA0, CUDA1), (CUDA1, CUDA0)], ids=["cuda0-cuda1", "cuda1-cuda0"]
+)
+def test_check_same_device_tells_two_gpus_apart(model_on, data_on):
+    with _fake_tensors():
+        model, x = _fake_model(model_on), _fake_on(data_on, 3, 2)
+        with pytest.raises(ValueError) as info:
+            devices.check_same_device(model, x)
+    message = str(info.value)
+    assert str(model_on) in message and str(data_on) in message, (
+        f"the error should name both devices ({model_on} and {data_on}), got: {message!r}"
+    )
+
+
+def test_check_same_device_on_one_gpu_of_two():
+    with _fake_tensors():
+        model, x = _fake_model(CUDA1), _fake_on(CUDA1, 3, 2)
+        result = devices.check_same_device(model, x)
+    assert result == CUDA1, f"model and data both on cuda:1, check_same_device gave {result!r}"
 
 
 @pytest.mark.parametrize("where", ["model elsewhere", "data elsewhere"])
