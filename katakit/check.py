@@ -137,7 +137,7 @@ def _plan_mutants(result: Plan, kata: Kata, solutions: dict[str, str], base: Pat
 def judge(result: Plan, outcomes: list[Outcome]) -> list[KataProof]:
     """Turn each run's outcome into evidence, then judge every kata by it."""
     for step, outcome in zip(result.steps, outcomes, strict=True):
-        _evidence(result, step, outcome)
+        judge_step(result, step, outcome)
     _stale_equivalents(result)
     for proof in result.proofs.values():
         if not (proof.problems and proof.stub == Count() and proof.solution == Count()):
@@ -145,7 +145,8 @@ def judge(result: Plan, outcomes: list[Outcome]) -> list[KataProof]:
     return list(result.proofs.values())
 
 
-def _evidence(result: Plan, step: Step, outcome: Outcome) -> None:
+def judge_step(result: Plan, step: Step, outcome: Outcome) -> None:
+    """Record what one run's outcome shows of its katas."""
     proofs = [result.proofs[k.id] for k in step.katas]
     count: Count = outcome.count(step.katas[0].tests)
     crash = f"{step.kind} run: {outcome.crashed}\n{outcome.tail()}" if outcome.crashed else ""

@@ -15,14 +15,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from katakit import check
 from katakit.catalog import Kata
 from katakit.mutate import mutants
-from katakit.outcomes import Count
+from katakit.outcomes import Count, Tally
 from katakit.proof import KataProof, Mutation, Variant
+from katakit.runner.pool import Outcome, Run
 
 FIXTURE = Path(__file__).parent / "kata_fixture"
 
@@ -82,7 +84,7 @@ def test_a_kata_with_a_skipped_test_proves_itself(proved):
     scale = _kata(data, "scale")
     assert scale["problems"] == [], stderr
     assert scale["stub_fails"] and scale["solution_passes"]
-    assert (scale["tests"], scale["skipped"]) == (8, 1)
+    assert (scale["tests"], scale["skipped"]) == (11, 1)
     assert all(m["caught"] and m["why"] for m in scale["mistakes"]) and len(scale["mistakes"]) == 3
     assert [a["passes"] for a in scale["alternatives"]] == [True]
 
@@ -127,8 +129,8 @@ def test_mutation_json_per_kata_and_in_total(proved):
     per_kata = [k["mutation"] for k in data["katas"]]
     assert all(set(m) == keys for m in per_kata) and set(data["mutation"]) == keys
     assert _kata(data, "scale")["mutation"] == {
-        "mutants": 9,
-        "killed": 8,
+        "mutants": 15,
+        "killed": 14,
         "equivalent": 1,
         "survived": [],
         "crashed": [],
@@ -138,6 +140,40 @@ def test_mutation_json_per_kata_and_in_total(proved):
     assert data["mutation"]["survived"] == ["copies.frozen/drop-clone/1"]
     assert data["mutant_run_limit_s"] == check.MUTANT_RUN_LIMIT
     assert data["runs"] == 2 + 9 + data["mutation"]["mutants"]  # stubs, solutions, variants
+
+
+def test_a_mutant_that_loops_forever_is_killed_by_the_per_test_time_limit(proved):
+    _, data, _ = proved
+    source = (FIXTURE / "solutions" / "scale.py").read_text(encoding="utf-8")
+    (looping,) = [m for m in mutants("scale", source) if m.change == "0.5 -> 1.0"]
+    assert looping.id == "scale.halvings/change-constant/2"
+    assert looping.id not in _kata(data, "scale")["mutation"]["survived"]
+    assert data["mutation"]["crashed"] == []
+
+
+def _step_outcome(failed: int, crashed: str | None):
+    kata = Kata("00", "scale", "t", "scale", "katas/check_00_scale.py", "s", ())
+    (mutant, *_) = mutants("scale", (FIXTURE / "solutions" / "scale.py").read_text())
+    result = check.Plan({"00": KataProof(kata, mutation=Mutation())})
+    run = Run(Path("tree"), (kata.tests,))
+    tally = Tally()
+    tally.collect(f"{kata.tests}::test_a", 2)
+    for _ in range(failed):
+        tally.add(SimpleNamespace(nodeid=f"{kata.tests}::test_a", when="call", failed=True))
+    check.judge_step(
+        result, check.Step("mutant", run, (kata,), mutant=mutant), Outcome(tally, "log", crashed)
+    )
+    return result.proofs["00"]
+
+
+def test_a_crashed_mutant_run_counts_as_killed_only_after_a_test_failed():
+    proof = _step_outcome(failed=1, crashed="the pytest run crashed (exit status -11)")
+    assert (len(proof.mutation.killed), proof.problems) == (1, [])
+    proof = _step_outcome(failed=0, crashed="the pytest run crashed (exit status -11)")
+    assert not proof.mutation.killed and len(proof.mutation.crashed) == 1
+    assert "the pytest run crashed (exit status -11)" in proof.problems[0]
+    proof = _step_outcome(failed=0, crashed=None)
+    assert len(proof.mutation.survived) == 1 and not proof.mutation.crashed
 
 
 # -- the mutation operators -------------------------------------------------------

@@ -26,5 +26,10 @@ def test_total():
     assert torch.equal(scale.total(a, b), torch.tensor([1.5, -2.0]))
 
 
+@pytest.mark.parametrize(("x", "floor", "n"), [(4.0, 1.0, 3), (5.0, 1.0, 3), (0.5, 1.0, 0)])
+def test_halvings(x, floor, n):
+    assert scale.halvings(x, floor) == n
+
+
 def test_on_a_gpu():
     pytest.skip("needs a CUDA GPU")

@@ -18,3 +18,12 @@ def below(t: torch.Tensor, limit: float) -> bool:
 def total(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Return ``a + b``."""
     return torch.add(a, b)
+
+
+def halvings(x: float, floor: float) -> int:
+    """How many halvings take the positive ``x`` below the positive ``floor``."""
+    n = 0
+    while x >= floor:
+        x = x * 0.5
+        n = n + 1
+    return n

@@ -18,3 +18,8 @@ def below(t: torch.Tensor, limit: float) -> bool:
 def total(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Return ``a + b``."""
     raise NotImplementedError("kata 00: implement total() in src/scale.py")
+
+
+def halvings(x: float, floor: float) -> int:
+    """How many halvings take the positive ``x`` below the positive ``floor``."""
+    raise NotImplementedError("kata 00: implement halvings() in src/scale.py")
