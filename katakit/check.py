@@ -230,7 +230,9 @@ def summarise(result: Plan, proofs: list[KataProof], seconds: float) -> dict:
     return summary
 
 
-def prove(root: Path, catalog: Catalog, katas: list[Kata], jobs: int, mutate: bool):
+def prove(
+    root: Path, catalog: Catalog, katas: list[Kata], jobs: int, mutate: bool
+) -> tuple[Plan, list[KataProof]]:
     """Plan, run and judge; ``(plan, proofs)``."""
     with tempfile.TemporaryDirectory(prefix="kata-check-") as tmp:
         result = plan(root, catalog, katas, Path(tmp), mutate)

@@ -20,8 +20,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from katakit.outcomes import Count, Tally
+
+if TYPE_CHECKING:
+    import pytest
 
 RUN_LIMIT = 120.0  # seconds a whole pytest session may take
 
@@ -67,17 +71,17 @@ class _Collector:
         data = {**vars(self.tally), "finished": finished}
         self.out.write_text(json.dumps(data), encoding="utf-8")
 
-    def pytest_collection_modifyitems(self, items) -> None:  # noqa: ANN001
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             self.tally.collect(item.nodeid)
 
-    def pytest_collectreport(self, report) -> None:  # noqa: ANN001
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             lines = str(report.longrepr).strip().splitlines()
             self.tally.collection_error(report.nodeid, lines[-1] if lines else "error")
             self._first_failure()
 
-    def pytest_runtest_logreport(self, report) -> None:  # noqa: ANN001
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.tally.add(report)
         if report.failed:
             self._first_failure()
