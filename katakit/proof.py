@@ -1,9 +1,10 @@
 """What ``kata check`` proves of one kata, and the rules that judge it.
 
-A kata proves itself when its tests all fail on the stub's terms (none passes,
-at least one applies), all pass on the reference solution, catch every
-catalogued mistake, accept every alternative answer and, with ``--mutate``,
-kill every mutant of the solution that ``mutants.toml`` does not explain. Tests
+A kata proves itself when no test passes on the stub (and at least one
+applies), every test passes on the reference solution, and its tests catch
+every catalogued mistake, accept every alternative answer and, with
+``--mutate``, kill every mutant of the solution that ``mutants.toml`` does not
+explain. Tests
 are counted by ``katakit.outcomes``: a skipped test is not applicable here,
 never a failure.
 """

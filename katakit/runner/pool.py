@@ -77,8 +77,8 @@ class _Collector:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            lines = str(report.longrepr).strip().splitlines()
-            self.tally.collection_error(report.nodeid, lines[-1] if lines else "error")
+            lines = str(report.longrepr).strip().splitlines() or ["collection error"]
+            self.tally.collection_error(report.nodeid, lines[0])
             self._first_failure()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
