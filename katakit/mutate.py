@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from katakit.mutators import GRADIENT_WORDS, OPERATORS, Operator, Replacement, Scope
 
@@ -74,15 +74,27 @@ def _replace(parent: ast.AST, name: str, index: int, new: Replacement) -> None:
 
 
 def _sites(fn: ast.FunctionDef | ast.AsyncFunctionDef, operator: Operator, scope: Scope):
-    """``(position, slot number, choice, replacement)`` for each change ``operator`` makes."""
+    """``(slot number, choice, replaced node, replacement)`` for each change ``operator``
+    makes in ``fn``, in source order."""
     found = []
     for number, (parent, name, index, zone) in enumerate(list(_slots(fn))):
         node = _node(parent, name, index)
-        here = Scope(scope.modules, scope.first_param, scope.autograd, zone)
-        for choice, new in enumerate(operator(node, here)):
+        for choice, new in enumerate(operator(node, replace(scope, zone=zone))):
             position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-            found.append((position, number, choice, new, node))
-    return sorted(found, key=lambda site: site[:3])
+            found.append((position, number, choice, node, new))
+    return [site[1:] for site in sorted(found, key=lambda site: site[:3])]
+
+
+def _changed(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, operator: Operator, scope: Scope, site: tuple
+) -> str:
+    """The code of ``fn`` with the change at ``site`` made (on a copy)."""
+    number, choice = site[:2]
+    changed = copy.deepcopy(fn)
+    parent, name, index, zone = list(_slots(changed))[number]
+    new = operator(_node(parent, name, index), replace(scope, zone=zone))[choice]
+    _replace(parent, name, index, new)
+    return ast.unparse(ast.fix_missing_locations(changed))
 
 
 def _one_line(node: Replacement) -> str:
@@ -121,17 +133,12 @@ def mutants(module: str, source: str) -> list[Mutant]:
         before, after = "".join(lines[: start - 1]), "".join(lines[fn.end_lineno :])
         seen = {code}
         for op_name, operator in OPERATORS.items():
-            for ordinal, (_, number, choice, new, node) in enumerate(
-                _sites(fn, operator, scope), start=1
-            ):
-                changed = copy.deepcopy(fn)
-                parent, name, index, zone = list(_slots(changed))[number]
-                here = Scope(modules, scope.first_param, autograd, zone)
-                _replace(parent, name, index, operator(_node(parent, name, index), here)[choice])
-                text = ast.unparse(ast.fix_missing_locations(changed))
+            for ordinal, site in enumerate(_sites(fn, operator, scope), start=1):
+                text = _changed(fn, operator, scope, site)
                 if text in seen:
                     continue
                 seen.add(text)
+                node, new = site[2:]
                 found.append(
                     Mutant(
                         id=f"{module}.{fn.name}/{op_name}/{ordinal}",
