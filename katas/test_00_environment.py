@@ -13,6 +13,17 @@ import torch
 from learner import environment
 
 
+def _pretend_cuda(monkeypatch, available):
+    """Make both ways of asking (is_available, device_count) say ``available``."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: int(available))
+
+
+def _pretend_mps(monkeypatch, available):
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: available)
+    monkeypatch.setattr(torch.mps, "is_available", lambda: available, raising=False)
+
+
 def test_torch_version_is_the_installed_one():
     assert environment.torch_version() == torch.__version__
 
@@ -31,7 +42,7 @@ def test_torch_version_follows_the_installation(monkeypatch, version):
 
 @pytest.mark.parametrize("answer", [True, False])
 def test_cuda_available_asks_torch(monkeypatch, answer):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: answer)
+    _pretend_cuda(monkeypatch, answer)
     assert environment.cuda_available() is answer
 
 
@@ -43,7 +54,7 @@ def test_cuda_available_on_this_machine():
 @pytest.mark.parametrize("gpu_present", [True, False], ids=["gpu", "no-gpu"])
 def test_cuda_version_is_the_build_version(monkeypatch, built_with, gpu_present):
     # The build's CUDA version is known whether or not a GPU is plugged in.
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: gpu_present)
+    _pretend_cuda(monkeypatch, gpu_present)
     monkeypatch.setattr(torch.version, "cuda", built_with)
     assert environment.cuda_version() == built_with
 
@@ -100,8 +111,8 @@ def test_gpu_name_on_this_machine():
     [(True, False, "cuda"), (True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")],
 )
 def test_best_device_prefers_cuda_then_mps_then_cpu(monkeypatch, cuda, mps, expected):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    _pretend_cuda(monkeypatch, cuda)
+    _pretend_mps(monkeypatch, mps)
     device = environment.best_device()
     assert isinstance(device, torch.device), (
         f"best_device() should return a torch.device, got {type(device).__name__} {device!r}"

@@ -44,6 +44,23 @@ def _count_backward_passes(leaf):
     return count
 
 
+@pytest.fixture
+def junk_in_fresh_memory():
+    """Fresh memory reads as NaN until written (PyTorch's deterministic mode fills it so).
+
+    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
+    often zeros, so a missing initialisation would pass by luck.
+    """
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    yield
+    torch.use_deterministic_algorithms(before, warn_only=warn_only)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
+
+
 def _fns(names):
     return [FUNCTIONS[name][0] for name in names]
 
@@ -190,7 +207,7 @@ def test_microbatch_grad_in_float32():
 
 
 @pytest.mark.parametrize("batch_size", [2, 5])
-def test_microbatch_grad_starts_from_zero(batch_size):
+def test_microbatch_grad_starts_from_zero(batch_size, junk_in_fresh_memory):
     inputs = torch.randn(10, 3, dtype=torch.float64)
     targets = torch.randn(10, dtype=torch.float64)
     w = torch.randn(3, dtype=torch.float64, requires_grad=True)

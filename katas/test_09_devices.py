@@ -38,7 +38,9 @@ def _skip_unsupported(tensor, device):
 
 @pytest.mark.parametrize(("cuda", "expected"), [(True, "cuda"), (False, "cpu")])
 def test_pick_device_asks_cuda(monkeypatch, cuda, expected):
+    # both ways of asking agree: is_available() and device_count() > 0
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: int(cuda))
     device = devices.pick_device()
     assert isinstance(device, torch.device), (
         f"pick_device() should return a torch.device, got {type(device).__name__} {device!r}"

@@ -112,6 +112,33 @@ def test_minimise_takes_exactly_the_gradient_steps(target, start, lr, steps):
     )
 
 
+def _counting_backward(f):
+    """Wrap f so that it counts the backward passes reaching the x it is called with."""
+    passes, hooked = [0], []
+
+    def bump(grad):
+        passes[0] += 1
+
+    def wrapped(t):
+        if isinstance(t, torch.Tensor) and t.requires_grad and not hooked:
+            t.register_hook(bump)
+            hooked.append(t)
+        return f(t)
+
+    return wrapped, passes
+
+
+@pytest.mark.parametrize("steps", [1, 6])
+def test_minimise_steps_by_backward(steps):
+    f, passes = _counting_backward(lambda t: (t - 2.5) ** 2)
+    gd.minimise(f, -1.0, lr=0.2, steps=steps)
+    assert passes == [steps], (
+        f"minimise(..., steps={steps}) ran {passes[0]} backward passes through x, expected "
+        f"{steps}: each step takes its gradient from backward(), not from a formula or "
+        "from differences of f's values"
+    )
+
+
 @pytest.mark.parametrize(
     ("c", "start", "lr", "steps"), [(8.0, 0.0, 0.05, 25), (1.0, 3.0, 0.02, 40)]
 )

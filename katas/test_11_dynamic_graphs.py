@@ -36,6 +36,23 @@ def _f64(value):
     return torch.tensor(value, dtype=torch.float64)
 
 
+@pytest.fixture
+def junk_in_fresh_memory():
+    """Fresh memory reads as NaN until written (PyTorch's deterministic mode fills it so).
+
+    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
+    often zeros, so a missing initialisation would pass by luck.
+    """
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    yield
+    torch.use_deterministic_algorithms(before, warn_only=warn_only)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
+
+
 def _operations(t):
     """The names of all recorded operations in t's graph (each node once), sorted."""
     seen, todo = set(), [t.grad_fn]
@@ -201,7 +218,7 @@ RNN_CASES = [(0.5, [1.0]), (0.8, [0.2, -0.4, 0.9]), (-1.3, [0.5, 0.1, -0.2, 0.3,
 
 
 @pytest.mark.parametrize(("w", "inputs"), RNN_CASES, ids=[f"len{len(c[1])}" for c in RNN_CASES])
-def test_running_state_value_and_gradient(w, inputs):
+def test_running_state_value_and_gradient(w, inputs, junk_in_fresh_memory):
     t = _leaf(w)
     h = dg.running_state(t, inputs)
     what = f"running_state({w}, {inputs})"
