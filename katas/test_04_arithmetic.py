@@ -105,12 +105,17 @@ def test_add_scaled_integers(alpha):
     )
 
 
-def test_add_scaled_leaves_inputs_alone():
+@pytest.mark.parametrize("alpha", [2.0, 0])
+def test_add_scaled_leaves_inputs_alone(alpha):
     x, y = torch.randn(5), torch.randn(5)
     x_before, y_before = x.clone(), y.clone()
-    arithmetic.add_scaled(x, y, 2.0)
-    assert_tensor(x, x_before, what="x after add_scaled (it must not change)")
-    assert_tensor(y, y_before, what="y after add_scaled (it must not change)")
+    result = arithmetic.add_scaled(x, y, alpha)
+    assert_tensor(x, x_before, what=f"x after add_scaled(x, y, {alpha}) (it must not change)")
+    assert_tensor(y, y_before, what=f"y after add_scaled(x, y, {alpha}) (it must not change)")
+    assert isinstance(result, torch.Tensor) and result.data_ptr() not in (
+        x.data_ptr(),
+        y.data_ptr(),
+    ), f"add_scaled(x, y, {alpha}) should return a new tensor, not one sharing an input's memory"
 
 
 # -- in place versus out of place ----------------------------------------------
