@@ -56,12 +56,13 @@ def junk_memory():
     largest value) every time; a NaN tensor of the same size is also allocated
     and freed first, for allocators that hand the same block back.
     """
-    before = (
-        torch.are_deterministic_algorithms_enabled(),
-        torch.is_deterministic_algorithms_warn_only_enabled(),
-    )
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     fill = torch.utils.deterministic.fill_uninitialized_memory
-    torch.use_deterministic_algorithms(True)
+    switch(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
 
     def spoil(shape):
@@ -69,7 +70,7 @@ def junk_memory():
         del junk
 
     yield spoil
-    torch.use_deterministic_algorithms(before[0], warn_only=before[1])
+    switch(before, warn_only=warn_only)
     torch.utils.deterministic.fill_uninitialized_memory = fill
 
 

@@ -51,13 +51,16 @@ def junk_in_fresh_memory():
     ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
     often zeros, so a missing initialisation would pass by luck.
     """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
     before = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     fill = torch.utils.deterministic.fill_uninitialized_memory
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    switch(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
     yield
-    torch.use_deterministic_algorithms(before, warn_only=warn_only)
+    switch(before, warn_only=warn_only)
     torch.utils.deterministic.fill_uninitialized_memory = fill
 
 

@@ -43,13 +43,16 @@ def junk_in_fresh_memory():
     ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
     often zeros, so a missing initialisation would pass by luck.
     """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
     before = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     fill = torch.utils.deterministic.fill_uninitialized_memory
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    switch(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
     yield
-    torch.use_deterministic_algorithms(before, warn_only=warn_only)
+    switch(before, warn_only=warn_only)
     torch.utils.deterministic.fill_uninitialized_memory = fill
 
 
@@ -149,7 +152,9 @@ def _check_huber(x, delta, loss, t, what):
     assert_tensor(grad.detach(), _f64(slope), what=f"d/dx {what}")
     curvature = 1.0 if abs(x) <= delta else 0.0
     second = torch.autograd.grad(grad, t, allow_unused=True)[0] if grad.requires_grad else None
-    second = torch.zeros_like(t) if second is None else second
+    # float(): autograd may answer with a lazy "zero tensor", whose tensor operations
+    # go through a slow path that imports torch's compiler
+    second = _f64(0.0 if second is None else float(second))
     branch = "0.5 * x**2" if curvature else "delta * (|x| - delta / 2)"
     assert_tensor(second, _f64(curvature), what=f"d2/dx2 {what} (the branch {branch} was due)")
 
