@@ -153,7 +153,10 @@ class _StandIn(torch.Tensor):
 
 @pytest.mark.parametrize("where", ["cuda:1", "cuda:0", "meta"])
 def test_device_of_keeps_the_device_index(where):
-    tensor = _StandIn((2, 3), torch.device(where))
+    try:
+        tensor = _StandIn((2, 3), torch.device(where))
+    except RuntimeError as exc:  # pragma: no cover - a build that refuses this device
+        pytest.skip(f"this PyTorch cannot describe a tensor on {where}: {exc}")
     result = attributes.device_of(tensor)
     assert isinstance(result, torch.device) and result == tensor.device, (
         f"device_of(<tensor on {where}>) should be {tensor.device!r}, got {result!r}: "

@@ -107,29 +107,39 @@ def _fake_on(device, *shape):
         pytest.skip(f"this PyTorch cannot make a fake tensor on {device}: {exc}")
 
 
-CUDA0, CUDA1 = torch.device("cuda", 0), torch.device("cuda", 1)
+def _two_gpus():
+    """Two devices of one kind that differ only in their index, to be faked.
+
+    Fake tensors need no GPU: they carry a device and a shape, and PyTorch's own
+    rules say where each operation's result goes. Where CUDA is present, though,
+    PyTorch backs a fake CUDA tensor with a real one on that GPU, so a machine
+    with a single GPU fakes two of Intel's (xpu) instead.
+    """
+    kind = "cuda"
+    if torch.cuda.is_available() and torch.cuda.device_count() < 2:
+        kind = "xpu"
+    return torch.device(kind, 0), torch.device(kind, 1)
 
 
 def test_to_device_keeps_the_device_index():
-    # fake tensors need no GPU: they carry a device and a shape, and PyTorch's own
-    # rules say where each operation's result goes
+    first, second = _two_gpus()
     with _fake_tensors():
         t = _fake_on("cpu", 2, 3)
-        _fake_on(CUDA1, 1)
+        _fake_on(second, 1)
         try:
-            moved = devices.to_device(t, CUDA1)
+            moved = devices.to_device(t, second)
         except NotImplementedError:
             raise
         except RuntimeError as exc:
             pytest.fail(
-                f"to_device(t, cuda:1) raised {exc}; moving to cuda:1 itself works here, so "
-                "the device was changed on the way (by its type alone, say, which means "
+                f"to_device(t, {second}) raised {exc}; moving to {second} itself works here, "
+                "so the device was changed on the way (to its type alone, say, which means "
                 "the current GPU)"
             )
     assert isinstance(moved, torch.Tensor), f"to_device should return a tensor, got {moved!r}"
-    assert moved.device == CUDA1, (
-        f"to_device(t, cuda:1) returned a tensor on {moved.device}: the device's index "
-        "matters as much as its type (cuda:0 and cuda:1 are two GPUs)"
+    assert moved.device == second, (
+        f"to_device(t, {second}) returned a tensor on {moved.device}: the device's index "
+        f"matters as much as its type ({first} and {second} are two GPUs)"
     )
 
 
@@ -184,18 +194,19 @@ def test_square_round_trip_squares_on_the_device_and_comes_back():
 
 def test_square_round_trip_comes_back_to_the_cpu_from_anywhere():
     # t starts on one GPU and is squared on another: the answer still ends on the CPU
+    first, second = _two_gpus()
     with _fake_tensors():
-        t = _fake_on(CUDA1, 3, 3)
-        _fake_on(CUDA0, 1)
+        t = _fake_on(second, 3, 3)
+        _fake_on(first, 1)
         with _RecordDevices() as record:
-            result = devices.square_round_trip(t, CUDA0)
+            result = devices.square_round_trip(t, first)
     computed_on = {dev for name, dev in record.ops if name not in MOVES}
-    assert CUDA0 in computed_on, (
-        f"nothing was computed on cuda:0, the device asked for (operations and result "
+    assert first in computed_on, (
+        f"nothing was computed on {first}, the device asked for (operations and result "
         f"devices: {record.ops})"
     )
     assert isinstance(result, torch.Tensor) and result.device.type == "cpu", (
-        "square_round_trip(t on cuda:1, cuda:0) must return its result on the CPU, "
+        f"square_round_trip(t on {second}, {first}) must return its result on the CPU, "
         f"not back where t came from: got one on {result.device}"
     )
 
@@ -249,9 +260,11 @@ def _fake_model(device):
 
 
 @pytest.mark.parametrize(
-    ("model_on", "data_on"), [(CUDA0, CUDA1), (CUDA1, CUDA0)], ids=["cuda0-cuda1", "cuda1-cuda0"]
+    ("model_index", "data_index"), [(0, 1), (1, 0)], ids=["gpu0-gpu1", "gpu1-gpu0"]
 )
-def test_check_same_device_tells_two_gpus_apart(model_on, data_on):
+def test_check_same_device_tells_two_gpus_apart(model_index, data_index):
+    gpus = _two_gpus()
+    model_on, data_on = gpus[model_index], gpus[data_index]
     with _fake_tensors():
         model, x = _fake_model(model_on), _fake_on(data_on, 3, 2)
         with pytest.raises(ValueError) as info:
@@ -263,10 +276,11 @@ def test_check_same_device_tells_two_gpus_apart(model_on, data_on):
 
 
 def test_check_same_device_on_one_gpu_of_two():
+    second = _two_gpus()[1]
     with _fake_tensors():
-        model, x = _fake_model(CUDA1), _fake_on(CUDA1, 3, 2)
+        model, x = _fake_model(second), _fake_on(second, 3, 2)
         result = devices.check_same_device(model, x)
-    assert result == CUDA1, f"model and data both on cuda:1, check_same_device gave {result!r}"
+    assert result == second, f"model and data both on {second}, check_same_device gave {result!r}"
 
 
 @pytest.mark.parametrize("where", ["model elsewhere", "data elsewhere"])
