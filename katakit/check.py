@@ -223,10 +223,10 @@ def summarise(result: Plan, proofs: list[KataProof], seconds: float) -> dict:
     counted = [p.mutation.as_json() for p in proofs if p.mutation]
     if counted:
         summary["mutant_run_limit_s"] = MUTANT_RUN_LIMIT
-        summary["mutation"] = {
-            key: sum((c[key] for c in counted), [] if key in ("survived", "crashed") else 0)
-            for key in ("mutants", "killed", "equivalent", "survived", "crashed")
-        }
+        totals = {key: sum(c[key] for c in counted) for key in ("mutants", "killed", "equivalent")}
+        for key in ("survived", "crashed"):
+            totals[key] = [ident for c in counted for ident in c[key]]
+        summary["mutation"] = totals
     return summary
 
 
@@ -234,10 +234,10 @@ def prove(
     root: Path, catalog: Catalog, katas: list[Kata], jobs: int, mutate: bool
 ) -> tuple[Plan, list[KataProof]]:
     """Plan, run and judge; ``(plan, proofs)``."""
+    equivalents, problems = load_equivalents(root) if mutate else ({}, [])
     with tempfile.TemporaryDirectory(prefix="kata-check-") as tmp:
         result = plan(root, catalog, katas, Path(tmp), mutate)
-        if mutate:
-            result.equivalents, result.problems = load_equivalents(root)
+        result.equivalents, result.problems = equivalents, problems
         outcomes = run_all(root, [step.run for step in result.steps], jobs)
     return result, judge(result, outcomes)
 
