@@ -47,14 +47,49 @@ def test_float32_tensor_has_dtype_float32(values):
     )
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-def test_zeros(shape):
-    assert_tensor(creation.zeros(shape), torch.zeros(shape), what=f"zeros({shape})")
+@pytest.fixture
+def junk_memory():
+    """Make fresh, unfilled memory hold junk, so an answer that never fills it shows.
+
+    ``torch.empty`` returns whatever its memory held, often zeros. With
+    deterministic algorithms on, PyTorch fills such memory with NaN (ints: their
+    largest value) every time; a NaN tensor of the same size is also allocated
+    and freed first, for allocators that hand the same block back.
+    """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    switch(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+
+    def spoil(shape):
+        junk = torch.full(shape, float("nan"))
+        del junk
+
+    yield spoil
+    switch(before, warn_only=warn_only)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_ones(shape):
-    assert_tensor(creation.ones(shape), torch.ones(shape), what=f"ones({shape})")
+def test_zeros(shape, junk_memory):
+    for call in range(3):  # several fresh calls, each after junk was freed
+        junk_memory(shape)
+        assert_tensor(
+            creation.zeros(shape), torch.zeros(shape), what=f"zeros({shape}), call {call + 1}"
+        )
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_ones(shape, junk_memory):
+    for call in range(3):
+        junk_memory(shape)
+        assert_tensor(
+            creation.ones(shape), torch.ones(shape), what=f"ones({shape}), call {call + 1}"
+        )
 
 
 def _check_random(result, shape, name):

@@ -23,8 +23,10 @@ def array(request):
 
 
 def test_to_tensor_shared_keeps_values_and_dtype(array):
+    before = array.copy()
     tensor = numpy_bridge.to_tensor_shared(array)
-    assert_tensor(tensor, torch.from_numpy(array.copy()), what="to_tensor_shared(array)")
+    assert_tensor(tensor, torch.from_numpy(before), what="to_tensor_shared(array)")
+    np.testing.assert_array_equal(array, before, err_msg="the input array was modified")
 
 
 def test_to_tensor_shared_sees_writes_to_the_array(array):
@@ -63,9 +65,11 @@ def test_to_numpy_shared_shares_memory(tensor):
 
 
 def test_to_tensor_copy_keeps_values_and_dtype(array):
+    before = array.copy()
     assert_tensor(
-        numpy_bridge.to_tensor_copy(array), torch.from_numpy(array.copy()), what="to_tensor_copy"
+        numpy_bridge.to_tensor_copy(array), torch.from_numpy(before), what="to_tensor_copy"
     )
+    np.testing.assert_array_equal(array, before, err_msg="the input array was modified")
 
 
 def test_to_tensor_copy_is_independent(array):
@@ -78,10 +82,15 @@ def test_to_tensor_copy_is_independent(array):
 
 
 def test_to_numpy_copy_keeps_values(tensor):
+    before = tensor.clone()
     result = numpy_bridge.to_numpy_copy(tensor)
     assert isinstance(result, np.ndarray), f"expected a NumPy array, got {type(result).__name__}"
-    np.testing.assert_array_equal(result, tensor.numpy().copy())
-    assert result.dtype == tensor.numpy().dtype
+    np.testing.assert_array_equal(result, before.numpy())
+    assert result.dtype == before.numpy().dtype, (
+        f"to_numpy_copy of a {before.dtype} tensor gave a {result.dtype} array, "
+        f"expected {before.numpy().dtype}"
+    )
+    assert_tensor(tensor, before, what="the tensor after to_numpy_copy (it must not change)")
 
 
 def test_to_numpy_copy_is_independent(tensor):
@@ -100,8 +109,9 @@ def test_to_numpy_copy_is_independent(tensor):
         rng.integers(-9, 9, size=(4, 2)),
         rng.standard_normal((3,)),
         rng.standard_normal((2, 2)).astype(np.float32),
+        rng.integers(-1000, 1000, size=(5,)).astype(np.int32),
     ],
-    ids=["chapter", "int-4x2", "float64-3", "float32-2x2"],
+    ids=["chapter", "int-4x2", "float64-3", "float32-2x2", "int32-5"],
 )
 def test_double_via_torch(array):
     original = array.copy()

@@ -46,6 +46,7 @@ CASES = {
     "detached": (_tracked_then_detached, (4,), torch.float32, "cpu", False),
     "transposed-4x6": (lambda: torch.randn(4, 6).T, (6, 4), torch.float32, "cpu", False),
     "empty-2x0x3": (lambda: torch.empty(2, 0, 3), (2, 0, 3), torch.float32, "cpu", False),
+    "column-slice-4x3": (lambda: torch.randn(4, 6)[:, 1:4], (4, 3), torch.float32, "cpu", False),
     "ones-1x1x1x1": (lambda: torch.ones(1, 1, 1, 1), (1, 1, 1, 1), torch.float32, "cpu", False),
     "meta-float16": (
         lambda: torch.empty(4, 1, 2, 3, dtype=torch.float16, device="meta"),
@@ -131,6 +132,35 @@ def test_device_of_a_tensor_made_on_each_device(device):
     assert result == tensor.device, (
         f"a tensor created with device={device} lives on {tensor.device}, "
         f"but device_of says {result}"
+    )
+
+
+class _StandIn(torch.Tensor):
+    """A tensor that only says where it lives: shape, dtype and device, no memory.
+
+    It lets a CPU-only machine hand out a tensor "on cuda:1"; any operation on it
+    raises, so only its attributes can be read.
+    """
+
+    @staticmethod
+    def __new__(cls, shape, device):
+        return torch.Tensor._make_wrapper_subclass(cls, shape, device=device, dtype=torch.float32)
+
+    @classmethod
+    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+        raise RuntimeError(f"{func} cannot run on a stand-in tensor; read its attributes only")
+
+
+@pytest.mark.parametrize("where", ["cuda:1", "cuda:0", "meta"])
+def test_device_of_keeps_the_device_index(where):
+    try:
+        tensor = _StandIn((2, 3), torch.device(where))
+    except RuntimeError as exc:  # pragma: no cover - a build that refuses this device
+        pytest.skip(f"this PyTorch cannot describe a tensor on {where}: {exc}")
+    result = attributes.device_of(tensor)
+    assert isinstance(result, torch.device) and result == tensor.device, (
+        f"device_of(<tensor on {where}>) should be {tensor.device!r}, got {result!r}: "
+        "a device is its type and its index (cuda:0 and cuda:1 are two GPUs)"
     )
 
 

@@ -29,6 +29,7 @@ PAIRS = {
     "int-3x4": lambda: _int_pair((3, 4)),
     "int-2x3x2": lambda: _int_pair((2, 3, 2)),
     "float-4x2": lambda: _float_pair((4, 2)),
+    "float64-3": lambda: tuple(t.double() for t in _float_pair((3,))),
 }
 
 
@@ -104,12 +105,17 @@ def test_add_scaled_integers(alpha):
     )
 
 
-def test_add_scaled_leaves_inputs_alone():
+@pytest.mark.parametrize("alpha", [2.0, 0])
+def test_add_scaled_leaves_inputs_alone(alpha):
     x, y = torch.randn(5), torch.randn(5)
     x_before, y_before = x.clone(), y.clone()
-    arithmetic.add_scaled(x, y, 2.0)
-    assert_tensor(x, x_before, what="x after add_scaled (it must not change)")
-    assert_tensor(y, y_before, what="y after add_scaled (it must not change)")
+    result = arithmetic.add_scaled(x, y, alpha)
+    assert_tensor(x, x_before, what=f"x after add_scaled(x, y, {alpha}) (it must not change)")
+    assert_tensor(y, y_before, what=f"y after add_scaled(x, y, {alpha}) (it must not change)")
+    assert isinstance(result, torch.Tensor) and result.data_ptr() not in (
+        x.data_ptr(),
+        y.data_ptr(),
+    ), f"add_scaled(x, y, {alpha}) should return a new tensor, not one sharing an input's memory"
 
 
 # -- in place versus out of place ----------------------------------------------
@@ -176,9 +182,9 @@ MATRICES = [(3, 4, 0), (3, 4, 2), (5, 2, -1), (4, 6, 1)]
 @pytest.mark.parametrize(("rows", "cols", "i"), MATRICES)
 def test_row_view_values(rows, cols, i):
     matrix = torch.randn(rows, cols)
-    assert_tensor(
-        arithmetic.row_view(matrix, i), matrix.clone()[i], what=f"row_view(<{rows}x{cols}>, {i})"
-    )
+    before = matrix.clone()
+    assert_tensor(arithmetic.row_view(matrix, i), before[i], what=f"row_view(<{rows}x{cols}>, {i})")
+    assert_tensor(matrix, before, what="the matrix after row_view (it must not change)")
 
 
 @pytest.mark.parametrize(("rows", "cols", "i"), MATRICES)
@@ -227,3 +233,15 @@ def test_frozen_copy_writes_do_not_reach_the_original():
     copy.zero_()
     assert_tensor(t, before, what="t after frozen_copy(t).zero_() (t must not change)")
     assert copy.data_ptr() != t.data_ptr(), "the copy shares t's memory"
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64])
+def test_frozen_copy_is_never_t_itself(dtype):
+    # Conversions such as contiguous(), to(dtype) and as_tensor hand back t itself
+    # when there is nothing to convert: no copy at all.
+    t = torch.randint(-9, 9, (2, 4)).to(dtype)
+    copy = arithmetic.frozen_copy(t)
+    assert copy is not t and copy.data_ptr() != t.data_ptr(), (
+        f"frozen_copy(<{dtype} tensor>) returned {'t itself' if copy is t else 'a view of t'}, "
+        "not a copy with its own memory"
+    )

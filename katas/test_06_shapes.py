@@ -23,6 +23,15 @@ def _row_order(t):
     return torch.tensor(values, dtype=t.dtype)
 
 
+def _unchanged(t, before, name):
+    __tracebackhide__ = True
+    assert_tensor(
+        t,
+        before,
+        what=f"t after {name}(t) (t keeps its shape and values; the answer is a new tensor)",
+    )
+
+
 # name: (build, target shape given, resulting shape)
 RESHAPES = {
     "chapter-2x3x4-to-2x12": (lambda: torch.randn(2, 3, 4), (2, 12), (2, 12)),
@@ -61,7 +70,9 @@ def test_reshape_to(name):
     build, target, result_shape = RESHAPES[name]
     t = build()
     expected = _row_order(t).reshape(result_shape)
+    before = t.clone()
     result = shapes.reshape_to(t, target)
+    _unchanged(t, before, "reshape_to")
     assert_tensor(
         result,
         expected,
@@ -76,7 +87,9 @@ def test_reshape_to(name):
 @pytest.mark.parametrize("name", list(CONTIGUOUS) + list(NON_CONTIGUOUS))
 def test_flatten(name):
     t = {**CONTIGUOUS, **NON_CONTIGUOUS}[name]()
+    before = t.clone()
     result = shapes.flatten(t)
+    _unchanged(t, before, "flatten")
     assert_tensor(
         result,
         _row_order(t),
@@ -124,12 +137,14 @@ def test_flat_view_refuses_non_contiguous_tensors(name):
 @pytest.mark.parametrize("shape", [(3,), (2, 5), (), (4, 1, 2)])
 def test_add_batch_dim(shape):
     t = torch.randint(-9, 9, shape)
+    before = t.clone()
     expected = torch.tensor([t.tolist()], dtype=t.dtype)
     assert_tensor(
         shapes.add_batch_dim(t),
         expected,
         what=f"add_batch_dim(<shape {shape}>) (expected shape {(1, *shape)})",
     )
+    _unchanged(t, before, "add_batch_dim")
 
 
 def test_add_batch_dim_on_the_chapter_example():
@@ -150,12 +165,14 @@ def test_add_batch_dim_on_the_chapter_example():
 )
 def test_drop_unit_dims(shape, squeezed):
     t = torch.randn(shape)
+    before = t.clone()
     expected = _row_order(t).reshape(squeezed)
     assert_tensor(
         shapes.drop_unit_dims(t),
         expected,
         what=f"drop_unit_dims(<shape {shape}>) (expected shape {squeezed})",
     )
+    _unchanged(t, before, "drop_unit_dims")
 
 
 # -- Exercise 1 ------------------------------------------------------------------
@@ -180,7 +197,9 @@ def test_summary_stats(name):
         "max": values.max(),
         "min": values.min(),
     }
+    before = t.clone()
     result = shapes.summary_stats(t)
+    _unchanged(t, before, "summary_stats")
     assert isinstance(result, dict) and set(result) == set(expected), (
         f"summary_stats should return a dict with keys {sorted(expected)}, got {result!r}"
     )

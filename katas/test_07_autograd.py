@@ -22,6 +22,22 @@ def _leaf(value, shape=(), dtype=torch.float64):
     return torch.full(shape, value, dtype=dtype, requires_grad=True)
 
 
+def _count_gradients(*leaves):
+    """Count, per leaf, how often autograd computes a gradient for it (backward or grad).
+
+    A tensor hook runs only when autograd itself works out that tensor's gradient;
+    a value written into ``.grad`` by hand never triggers it.
+    """
+    counts = [0] * len(leaves)
+    for i, leaf in enumerate(leaves):
+
+        def bump(grad, i=i):
+            counts[i] += 1
+
+        leaf.register_hook(bump)
+    return counts
+
+
 def _require_graph(result, what):
     assert isinstance(result, torch.Tensor), f"{what} should return a tensor, got {result!r}"
     assert result.requires_grad and result.grad_fn is not None, (
@@ -76,6 +92,18 @@ def test_quadratic_grad_lands_in_x_grad(value):
     )
     assert_tensor(
         x.grad, torch.tensor([2 * value + 3]), what=f"x.grad after quadratic_grad({value})"
+    )
+
+
+@pytest.mark.parametrize("value", [1.25, -4.0])
+def test_quadratic_grad_is_found_by_backward(value):
+    x = _leaf(value, (1,), torch.float32)
+    counts = _count_gradients(x)
+    autograd.quadratic_grad(x)
+    assert counts == [1], (
+        f"autograd worked out a gradient for x {counts[0]} times during quadratic_grad({value}); "
+        "expected exactly once, by y.backward(): a derivative typed in or estimated from "
+        "differences and stored in x.grad does not count"
     )
 
 
@@ -196,6 +224,20 @@ def test_partials_of_any_function(name, fn, dfdx, dfdy, x, y):
         dy,
         torch.tensor(dfdy(x, y), dtype=torch.float64),
         what=f"partials({name}) df/dy at ({x:.3f}, {y:.3f})",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "dfdx", "dfdy"), FUNCTIONS[:2], ids=[f[0] for f in FUNCTIONS[:2]]
+)
+def test_partials_come_from_autograd(name, fn, dfdx, dfdy):
+    x, y = _leaf(0.7), _leaf(-1.1)
+    counts = _count_gradients(x, y)
+    autograd.partials(fn, x, y)
+    assert counts == [1, 1], (
+        f"during partials({name}) autograd worked out df/dx {counts[0]} and df/dy {counts[1]} "
+        "times; expected once each, from one backward() (or torch.autograd.grad) through "
+        "fn(x, y): differences of function values are not autograd"
     )
 
 

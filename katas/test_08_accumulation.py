@@ -29,6 +29,41 @@ def _leaf(value, dtype=torch.float64):
     return torch.tensor([value], dtype=dtype, requires_grad=True)
 
 
+def _count_backward_passes(leaf):
+    """A list whose one entry counts the backward passes that reach ``leaf``.
+
+    A tensor hook runs once for every backward() (or autograd.grad) that works
+    out a gradient for that tensor.
+    """
+    count = [0]
+
+    def bump(grad):
+        count[0] += 1
+
+    leaf.register_hook(bump)
+    return count
+
+
+@pytest.fixture
+def junk_in_fresh_memory():
+    """Fresh memory reads as NaN until written (PyTorch's deterministic mode fills it so).
+
+    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
+    often zeros, so a missing initialisation would pass by luck.
+    """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    switch(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    yield
+    switch(before, warn_only=warn_only)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
+
+
 def _fns(names):
     return [FUNCTIONS[name][0] for name in names]
 
@@ -49,11 +84,16 @@ def test_accumulate_chapter_example():
 @pytest.mark.parametrize(("x", "names"), CASES, ids=IDS)
 def test_accumulate_adds_up_every_gradient(x, names):
     t = _leaf(x)
+    passes = _count_backward_passes(t)
     total = accumulation.accumulate(t, _fns(names))
     expected = torch.tensor([sum(_derivatives(x, names))], dtype=torch.float64)
     assert_tensor(total, expected, what=f"accumulate({x}, {names}) (the sum of all derivatives)")
     assert t.grad is not None, "x.grad is None: backward() was never called on x"
     assert_tensor(t.grad, expected, what="x.grad after accumulate")
+    assert passes == [len(names)], (
+        f"accumulate({x}, {names}) ran {passes[0]} backward passes through x, expected "
+        f"{len(names)}: one backward() per function, each adding onto x.grad"
+    )
 
 
 # -- separate_grads --------------------------------------------------------------------
@@ -78,8 +118,14 @@ def test_separate_grads_chapter_example():
 
 @pytest.mark.parametrize(("x", "names"), CASES, ids=IDS)
 def test_separate_grads_one_at_a_time(x, names):
-    result = accumulation.separate_grads(_leaf(x), _fns(names))
+    t = _leaf(x)
+    passes = _count_backward_passes(t)
+    result = accumulation.separate_grads(t, _fns(names))
     _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names})")
+    assert passes == [len(names)], (
+        f"separate_grads({x}, {names}) ran {passes[0]} backward passes through x, "
+        f"expected {len(names)}: one per function"
+    )
 
 
 @pytest.mark.parametrize(("x", "names"), CASES[1:4], ids=IDS[1:4])
@@ -124,7 +170,9 @@ def _full_batch_grad(w, inputs, targets):
     return 2 * inputs.T @ residual / inputs.shape[0]
 
 
-SIZES = [(10, 3, 4), (12, 2, 3), (7, 1, 7), (9, 4, 1), (10, 3, 25), (11, 2, 5)]
+# (N, D, batch size): chunks that divide N exactly, a short last chunk, one row per
+# chunk, and a batch size equal to or larger than N (one chunk)
+SIZES = [(10, 3, 4), (12, 2, 3), (7, 1, 7), (9, 4, 1), (10, 3, 25), (11, 2, 5), (10, 2, 5)]
 
 
 @pytest.mark.parametrize(
@@ -134,16 +182,35 @@ def test_microbatch_grad_equals_the_full_batch_gradient(n, d, batch_size):
     inputs = torch.randn(n, d, dtype=torch.float64)
     targets = torch.randn(n, dtype=torch.float64)
     w = torch.randn(d, dtype=torch.float64, requires_grad=True)
+    before = inputs.clone(), targets.clone(), w.detach().clone()
+    passes = _count_backward_passes(w)
     expected = _full_batch_grad(w.detach(), inputs, targets)
     result = accumulation.microbatch_grad(w, inputs, targets, batch_size)
     what = f"microbatch_grad(N={n}, D={d}, batch_size={batch_size})"
     assert_tensor(result, expected, what=what)
     assert w.grad is not None, "w.grad is None: the gradients must add up in w.grad"
     assert_tensor(w.grad, expected, what=f"w.grad after {what}")
+    chunks = -(-n // batch_size)
+    assert passes == [chunks], (
+        f"{what} ran {passes[0]} backward passes through w, expected {chunks}: one "
+        f"backward() per chunk of {batch_size} consecutive rows (the last may be shorter)"
+    )
+    for name, now, then in zip(
+        ("inputs", "targets", "w"), (inputs, targets, w), before, strict=True
+    ):
+        assert_tensor(now.detach(), then, what=f"{name} after {what} (it must not change)")
+
+
+def test_microbatch_grad_in_float32():
+    inputs, targets = torch.randn(9, 2), torch.randn(9)
+    w = torch.randn(2, requires_grad=True)
+    expected = _full_batch_grad(w.detach().double(), inputs.double(), targets.double())
+    result = accumulation.microbatch_grad(w, inputs, targets, 4)
+    assert_tensor(result, expected.float(), what="microbatch_grad(float32, N=9, batch_size=4)")
 
 
 @pytest.mark.parametrize("batch_size", [2, 5])
-def test_microbatch_grad_starts_from_zero(batch_size):
+def test_microbatch_grad_starts_from_zero(batch_size, junk_in_fresh_memory):
     inputs = torch.randn(10, 3, dtype=torch.float64)
     targets = torch.randn(10, dtype=torch.float64)
     w = torch.randn(3, dtype=torch.float64, requires_grad=True)

@@ -38,7 +38,9 @@ def _skip_unsupported(tensor, device):
 
 @pytest.mark.parametrize(("cuda", "expected"), [(True, "cuda"), (False, "cpu")])
 def test_pick_device_asks_cuda(monkeypatch, cuda, expected):
+    # both ways of asking agree: is_available() and device_count() > 0
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: int(cuda))
     device = devices.pick_device()
     assert isinstance(device, torch.device), (
         f"pick_device() should return a torch.device, got {type(device).__name__} {device!r}"
@@ -97,6 +99,50 @@ def _fake_tensors():
     return FakeTensorMode()
 
 
+def _fake_on(device, *shape):
+    """A fake tensor on ``device`` (call inside a FakeTensorMode); skip where it cannot be made."""
+    try:
+        return torch.empty(*shape, device=device)
+    except RuntimeError as exc:  # pragma: no cover - a build that cannot fake this device
+        pytest.skip(f"this PyTorch cannot make a fake tensor on {device}: {exc}")
+
+
+def _two_gpus():
+    """Two devices of one kind that differ only in their index, to be faked.
+
+    Fake tensors need no GPU: they carry a device and a shape, and PyTorch's own
+    rules say where each operation's result goes. Where CUDA is present, though,
+    PyTorch backs a fake CUDA tensor with a real one on that GPU, so a machine
+    with a single GPU fakes two of Intel's (xpu) instead.
+    """
+    kind = "cuda"
+    if torch.cuda.is_available() and torch.cuda.device_count() < 2:
+        kind = "xpu"
+    return torch.device(kind, 0), torch.device(kind, 1)
+
+
+def test_to_device_keeps_the_device_index():
+    first, second = _two_gpus()
+    with _fake_tensors():
+        t = _fake_on("cpu", 2, 3)
+        _fake_on(second, 1)
+        try:
+            moved = devices.to_device(t, second)
+        except NotImplementedError:
+            raise
+        except RuntimeError as exc:
+            pytest.fail(
+                f"to_device(t, {second}) raised {exc}; moving to {second} itself works here, "
+                "so the device was changed on the way (to its type alone, say, which means "
+                "the current GPU)"
+            )
+    assert isinstance(moved, torch.Tensor), f"to_device should return a tensor, got {moved!r}"
+    assert moved.device == second, (
+        f"to_device(t, {second}) returned a tensor on {moved.device}: the device's index "
+        f"matters as much as its type ({first} and {second} are two GPUs)"
+    )
+
+
 def test_to_cpu_moves_off_another_device():
     with _fake_tensors():
         elsewhere = torch.empty(4, 2, device=META)
@@ -146,6 +192,25 @@ def test_square_round_trip_squares_on_the_device_and_comes_back():
     )
 
 
+def test_square_round_trip_comes_back_to_the_cpu_from_anywhere():
+    # t starts on one GPU and is squared on another: the answer still ends on the CPU
+    first, second = _two_gpus()
+    with _fake_tensors():
+        t = _fake_on(second, 3, 3)
+        _fake_on(first, 1)
+        with _RecordDevices() as record:
+            result = devices.square_round_trip(t, first)
+    computed_on = {dev for name, dev in record.ops if name not in MOVES}
+    assert first in computed_on, (
+        f"nothing was computed on {first}, the device asked for (operations and result "
+        f"devices: {record.ops})"
+    )
+    assert isinstance(result, torch.Tensor) and result.device.type == "cpu", (
+        f"square_round_trip(t on {second}, {first}) must return its result on the CPU, "
+        f"not back where t came from: got one on {result.device}"
+    )
+
+
 # -- place -----------------------------------------------------------------------------
 
 
@@ -154,9 +219,10 @@ def test_place_puts_model_and_data_together(device):
     x = torch.randn(5, 3)
     expected = model(x).detach()
     model, moved_x = devices.place(model, x, device)
+    target = torch.empty(0, device=device).device  # with its index: cuda means cuda:0
     for name, param in model.named_parameters():
-        assert param.device.type == device.type, f"model.{name} is on {param.device}, not {device}"
-    assert moved_x.device.type == device.type, f"the batch is on {moved_x.device}, not {device}"
+        assert param.device == target, f"model.{name} is on {param.device}, not {target}"
+    assert moved_x.device == target, f"the batch is on {moved_x.device}, not {target}"
     assert_tensor(
         model(moved_x).detach(),
         expected.to(moved_x.device),
@@ -183,6 +249,38 @@ def test_check_same_device_returns_the_shared_device(device):
     model = nn.Linear(2, 2).to(device)
     x = torch.randn(3, 2, device=device)
     assert devices.check_same_device(model, x) == x.device
+
+
+def _fake_model(device):
+    """A linear model whose (fake) parameters live on ``device``; call inside a FakeTensorMode."""
+    model = nn.Linear(2, 2, device=META).requires_grad_(False)
+    model.weight = nn.Parameter(_fake_on(device, 2, 2), requires_grad=False)
+    model.bias = nn.Parameter(_fake_on(device, 2), requires_grad=False)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("model_index", "data_index"), [(0, 1), (1, 0)], ids=["gpu0-gpu1", "gpu1-gpu0"]
+)
+def test_check_same_device_tells_two_gpus_apart(model_index, data_index):
+    gpus = _two_gpus()
+    model_on, data_on = gpus[model_index], gpus[data_index]
+    with _fake_tensors():
+        model, x = _fake_model(model_on), _fake_on(data_on, 3, 2)
+        with pytest.raises(ValueError) as info:
+            devices.check_same_device(model, x)
+    message = str(info.value)
+    assert str(model_on) in message and str(data_on) in message, (
+        f"the error should name both devices ({model_on} and {data_on}), got: {message!r}"
+    )
+
+
+def test_check_same_device_on_one_gpu_of_two():
+    second = _two_gpus()[1]
+    with _fake_tensors():
+        model, x = _fake_model(second), _fake_on(second, 3, 2)
+        result = devices.check_same_device(model, x)
+    assert result == second, f"model and data both on {second}, check_same_device gave {result!r}"
 
 
 @pytest.mark.parametrize("where", ["model elsewhere", "data elsewhere"])

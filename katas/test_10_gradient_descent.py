@@ -17,8 +17,10 @@ from learner import gradient_descent as gd
 META = torch.device("meta")
 
 
-def _check_parameter(p, name, dtype, device):
+def _check_parameter(p, name, dtype, device, shape=None):
     assert isinstance(p, torch.Tensor), f"{name} should be a tensor, got {p!r}"
+    if shape is not None:
+        assert p.shape == shape, f"{name} has shape {tuple(p.shape)}, expected {shape}"
     assert p.requires_grad, f"{name} must still have requires_grad=True"
     assert p.is_leaf and p.grad_fn is None, (
         f"{name} has grad_fn={p.grad_fn}: it was computed by an operation that autograd "
@@ -26,7 +28,8 @@ def _check_parameter(p, name, dtype, device):
         "longer the leaf parameter you started with"
     )
     assert p.dtype == dtype, f"{name} has dtype {p.dtype}, expected {dtype}"
-    assert p.device.type == device.type, f"{name} is on {p.device}, expected {device}"
+    where = torch.empty(0, device=device).device  # with its index: cuda means cuda:0
+    assert p.device == where, f"{name} is on {p.device}, expected {where}"
 
 
 # -- minimise --------------------------------------------------------------------------
@@ -39,21 +42,53 @@ def _reference_minimise(fprime, start, lr, steps):
     return x
 
 
+CPU = torch.device("cpu")
+
+
 def test_minimise_exercise5():
-    x = gd.minimise(lambda t: (t - 5) ** 2, 0.0, lr=0.1, steps=100)
-    _check_parameter(x, "minimise(...)", torch.float32, torch.device("cpu"))
+    x = gd.minimise(lambda t: (t - 5) ** 2, 0.0)  # the docstring's call: lr and steps default
+    _check_parameter(x, "minimise((x - 5)**2, 0.0)", torch.float32, CPU, shape=())
     # Each step shrinks the distance to 5 by a factor 1 - 2 * 0.1 = 0.8; 0.8**100 is about 2e-10.
     assert_tensor(
+        x.detach(), torch.tensor(5.0), what="minimise((x - 5)**2, 0.0)", rtol=0, atol=1e-5
+    )
+
+
+@pytest.mark.parametrize(("target", "start"), [(3.0, 0.0), (-2.0, 4.0)])
+def test_minimise_defaults_are_lr_0_1_and_100_steps(target, start):
+    # A shallow bowl: each step closes only 1% of the gap (1 - 2 * 0.05 * lr = 0.99), so the
+    # end point tells how many steps of which size were taken.
+    x = gd.minimise(lambda t: 0.05 * (t - target) ** 2, start)
+    expected = target + 0.99**100 * (start - target)
+    assert_tensor(
         x.detach(),
-        torch.tensor(5.0),
-        what="minimise((x - 5)**2, 0, lr=0.1, steps=100)",
-        rtol=0,
+        torch.tensor(expected, dtype=torch.float32),
+        what=f"minimise(0.05 * (x - {target})**2, {start}) (defaults lr=0.1, steps=100)",
+        rtol=1e-5,
         atol=1e-5,
     )
 
 
+@pytest.mark.parametrize("start", [0, 7, -3])
+def test_minimise_from_a_whole_number(start):
+    # A whole-number start still gives a float32 x: int tensors cannot require gradients.
+    x = gd.minimise(lambda t: (t - 1) ** 2, start, lr=0.25, steps=3)
+    _check_parameter(x, f"minimise((x - 1)**2, {start})", torch.float32, CPU, shape=())
+    expected = 1 + 0.5**3 * (start - 1)
+    assert_tensor(
+        x.detach(),
+        torch.tensor(expected),
+        what=f"minimise((x - 1)**2, {start}, lr=0.25, steps=3)",
+    )
+
+
 _rng = random.Random(10)
-SQUARE_CASES = [(5.0, 0.0, 0.1, 3), (-2.0, 1.0, 0.25, 4), (3.5, -4.0, 0.05, 10)] + [
+SQUARE_CASES = [
+    (5.0, 0.0, 0.1, 3),
+    (-2.0, 1.0, 0.25, 4),
+    (3.5, -4.0, 0.05, 10),
+    (2.0, 6.0, 0.1, 1),
+] + [
     (
         round(_rng.uniform(-6, 6), 2),
         round(_rng.uniform(-6, 6), 2),
@@ -70,9 +105,37 @@ def test_minimise_takes_exactly_the_gradient_steps(target, start, lr, steps):
     # d/dx (x - target)^2 = 2(x - target): every step multiplies x - target by (1 - 2 lr).
     expected = target + (1 - 2 * lr) ** steps * (start - target)
     what = f"minimise((x - {target})**2, start={start}, lr={lr}, steps={steps})"
+    _check_parameter(x, what, torch.float32, CPU, shape=())
     # A few float32 roundings of numbers below 10 per step: far under 1e-5.
     assert_tensor(
         x.detach(), torch.tensor(expected, dtype=torch.float32), what=what, rtol=1e-5, atol=1e-5
+    )
+
+
+def _counting_backward(f):
+    """Wrap f so that it counts the backward passes reaching the x it is called with."""
+    passes, hooked = [0], []
+
+    def bump(grad):
+        passes[0] += 1
+
+    def wrapped(t):
+        if isinstance(t, torch.Tensor) and t.requires_grad and not hooked:
+            t.register_hook(bump)
+            hooked.append(t)
+        return f(t)
+
+    return wrapped, passes
+
+
+@pytest.mark.parametrize("steps", [1, 6])
+def test_minimise_steps_by_backward(steps):
+    f, passes = _counting_backward(lambda t: (t - 2.5) ** 2)
+    gd.minimise(f, -1.0, lr=0.2, steps=steps)
+    assert passes == [steps], (
+        f"minimise(..., steps={steps}) ran {passes[0]} backward passes through x, expected "
+        f"{steps}: each step takes its gradient from backward(), not from a formula or "
+        "from differences of f's values"
     )
 
 
@@ -83,7 +146,7 @@ def test_minimise_any_function(c, start, lr, steps):
     # f = x^4 / 4 - c x has f' = x^3 - c and its minimum at the cube root of c.
     x = gd.minimise(lambda t: t**4 / 4 - c * t, start, lr=lr, steps=steps)
     expected = _reference_minimise(lambda v: v**3 - c, start, lr, steps)
-    _check_parameter(x, "minimise(...)", torch.float32, torch.device("cpu"))
+    _check_parameter(x, "minimise(...)", torch.float32, CPU, shape=())
     # These steps contract (|1 - 3 lr x^2| < 1 near the end), so float32 roundings do not grow.
     assert_tensor(
         x.detach(),
@@ -101,8 +164,11 @@ def test_minimise_any_function(c, start, lr, steps):
 def test_mse(shape):
     prediction = torch.randn(shape, requires_grad=True)
     target = torch.randn(shape)
-    loss = gd.mse(prediction, target)
+    before = prediction.detach().clone(), target.clone()
     expected = torch.nn.functional.mse_loss(prediction, target).detach()
+    loss = gd.mse(prediction, target)
+    assert_tensor(prediction.detach(), before[0], what="prediction after mse (it must not change)")
+    assert_tensor(target, before[1], what="target after mse (it must not change)")
     assert isinstance(loss, torch.Tensor) and loss.ndim == 0, (
         f"mse should return a 0-dim tensor, got {loss!r}"
     )
@@ -154,12 +220,16 @@ def _assert_params(w, b, expected, what, atol):
     )
 
 
-def test_fit_line_chapter_settings(device):
+# The long loops below run on the CPU only; the device-aware tests further down check
+# what a GPU adds (where w and b live, their dtype, the values there) in a few epochs.
+
+
+def test_fit_line_chapter_settings():
     torch.manual_seed(42)
-    x, y = _make_data(3.0, 2.0, 100, 0.5, device)
+    x, y = _make_data(3.0, 2.0, 100, 0.5, CPU)
     w, b = gd.fit_line(x, y)  # lr=0.01, 100 epochs, as in the chapter
-    _check_parameter(w, "w", torch.float32, device)
-    _check_parameter(b, "b", torch.float32, device)
+    _check_parameter(w, "w", torch.float32, CPU, shape=(1,))
+    _check_parameter(b, "b", torch.float32, CPU, shape=(1,))
     # With lr = 0.01 each epoch closes only about 2% of the gap, so after 100 epochs w is
     # still near 2.6, not the 2.99 the chapter prints; the reference loop says exactly where.
     # Its float32 roundings (about 1e-7 relative per epoch) do not grow in this contracting
@@ -168,8 +238,8 @@ def test_fit_line_chapter_settings(device):
 
 
 @pytest.mark.parametrize(("true_w", "true_b"), [(3.0, 2.0), (-1.5, 0.7), (0.25, -4.0)])
-def test_fit_line_converges_to_the_least_squares_line(device, true_w, true_b):
-    x, y = _make_data(true_w, true_b, 100, 0.5, device)
+def test_fit_line_converges_to_the_least_squares_line(true_w, true_b):
+    x, y = _make_data(true_w, true_b, 100, 0.5, CPU)
     w, b = gd.fit_line(x, y, lr=0.1, epochs=300)
     # With lr = 0.1 the error shrinks by a factor of at least about 0.8 per epoch, far below
     # float32 resolution after 300 epochs: only roundings remain, well under 1e-4.
@@ -185,13 +255,13 @@ def test_fit_line_converges_to_the_least_squares_line(device, true_w, true_b):
 
 
 @pytest.mark.parametrize(
-    ("lr", "epochs", "w0", "b0"), [(0.1, 3, 0.0, 0.0), (0.05, 7, 1.0, -1.0), (0.3, 5, -2.0, 0.5)]
+    ("lr", "epochs", "w0", "b0"), [(0.1, 3, 0.0, 0.0), (0.05, 7, 1, -1), (0.3, 5, -2.0, 0.5)]
 )
 def test_fit_line_takes_exactly_the_gradient_steps(device, lr, epochs, w0, b0):
     x, y = _make_data(-1.5, 0.7, 40, 0.3, device)
     w, b = gd.fit_line(x, y, lr=lr, epochs=epochs, w0=w0, b0=b0)
-    _check_parameter(w, "w", torch.float32, device)
-    _check_parameter(b, "b", torch.float32, device)
+    _check_parameter(w, "w", torch.float32, device, shape=(1,))
+    _check_parameter(b, "b", torch.float32, device, shape=(1,))
     expected = _reference_fit(x, y, lr, epochs, w0, b0)
     _assert_params(w, b, expected, f"fit_line(lr={lr}, epochs={epochs}, w0={w0}, b0={b0})", 1e-4)
 
@@ -200,10 +270,10 @@ def test_fit_line_follows_the_dtype_of_the_data(device):
     if device.type == "mps":
         pytest.skip("MPS has no float64")
     x, y = _make_data(2.0, 1.0, 30, 0.1, device, dtype=torch.float64)
-    w, b = gd.fit_line(x, y, lr=0.1, epochs=20)
+    w, b = gd.fit_line(x, y, lr=0.1, epochs=6)
     _check_parameter(w, "w", torch.float64, device)
     _check_parameter(b, "b", torch.float64, device)
-    _assert_params(w, b, _reference_fit(x, y, 0.1, 20, 0.0, 0.0), "fit_line(float64 data)", 1e-9)
+    _assert_params(w, b, _reference_fit(x, y, 0.1, 6, 0.0, 0.0), "fit_line(float64 data)", 1e-9)
 
 
 def test_fit_line_keeps_parameters_on_the_data_device():

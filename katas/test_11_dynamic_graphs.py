@@ -36,6 +36,38 @@ def _f64(value):
     return torch.tensor(value, dtype=torch.float64)
 
 
+@pytest.fixture
+def junk_in_fresh_memory():
+    """Fresh memory reads as NaN until written (PyTorch's deterministic mode fills it so).
+
+    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
+    often zeros, so a missing initialisation would pass by luck.
+    """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    switch(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    yield
+    switch(before, warn_only=warn_only)
+    torch.utils.deterministic.fill_uninitialized_memory = fill
+
+
+def _operations(t):
+    """The names of all recorded operations in t's graph (each node once), sorted."""
+    seen, todo = set(), [t.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is None or node in seen or type(node).__name__ == "AccumulateGrad":
+            continue
+        seen.add(node)
+        todo.extend(child for child, _ in node.next_functions)
+    return sorted(type(node).__name__ for node in seen)
+
+
 # -- power_until -----------------------------------------------------------------------
 
 
@@ -48,7 +80,10 @@ def _factors(x, limit):
 
 
 _rng = random.Random(11)
-POWER_CASES = [(2.0, 100.0), (1.5, 10.0), (3.0, 2.0), (1.1, 5.0)] + [
+# the first four land exactly on the limit (2**3 = 8, 3**2 = 9, 1.5**2 = 2.25, 4 = 4):
+# the loop runs while y < limit, so it stops there
+POWER_CASES = [(2.0, 8.0), (3.0, 9.0), (1.5, 2.25), (4.0, 4.0)]
+POWER_CASES += [(2.0, 100.0), (1.5, 10.0), (3.0, 2.0), (1.1, 5.0)] + [
     (round(_rng.uniform(1.05, 4.0), 3), round(_rng.uniform(2.0, 500.0), 1)) for _ in range(4)
 ]
 
@@ -73,9 +108,10 @@ def test_each_call_records_its_own_graph():
         k = _factors(x, limit)
         t = _leaf(x)
         y = dg.power_until(t, limit)
-        assert dg.graph_depth(y) == k - 1, (
-            f"power_until({x}, {limit}) should record {k - 1} multiplications, "
-            f"found a graph of depth {dg.graph_depth(y)}"
+        multiplications = _operations(y).count("MulBackward0")
+        assert multiplications == k - 1, (
+            f"power_until({x}, {limit}) should record {k - 1} multiplications (y = y * x "
+            f"once per turn of the loop), found {multiplications} in {_operations(y)}"
         )
         grad = _grad_of(y, t, f"power_until({x}, {limit})")
         assert_tensor(grad, _f64(k * x ** (k - 1)), what=f"d/dx power_until({x}, {limit})")
@@ -106,15 +142,54 @@ HUBER_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("x", "delta"), HUBER_CASES)
-def test_huber_value_and_gradient(x, delta):
+def _check_huber(x, delta, loss, t, what):
+    """Value, slope and curvature: 1 on the quadratic branch, 0 on the straight one."""
     value, slope = _huber(x, delta)
-    t = _leaf(x)
-    loss = dg.huber(t, delta)
-    what = f"huber({x}, delta={delta})"
     assert isinstance(loss, torch.Tensor), f"{what} should return a tensor, got {loss!r}"
     assert_tensor(loss.detach(), _f64(value), what=what)
-    assert_tensor(_grad_of(loss, t, what), _f64(slope), what=f"d/dx {what}")
+    assert loss.requires_grad, f"{what} has no graph back to x"
+    (grad,) = torch.autograd.grad(loss, t, create_graph=True)
+    assert_tensor(grad.detach(), _f64(slope), what=f"d/dx {what}")
+    curvature = 1.0 if abs(x) <= delta else 0.0
+    second = torch.autograd.grad(grad, t, allow_unused=True)[0] if grad.requires_grad else None
+    # float(): autograd may answer with a lazy "zero tensor", whose tensor operations
+    # go through a slow path that imports torch's compiler
+    second = _f64(0.0 if second is None else float(second))
+    branch = "0.5 * x**2" if curvature else "delta * (|x| - delta / 2)"
+    assert_tensor(second, _f64(curvature), what=f"d2/dx2 {what} (the branch {branch} was due)")
+
+
+@pytest.mark.parametrize(("x", "delta"), HUBER_CASES)
+def test_huber_value_and_gradient(x, delta):
+    t = _leaf(x)
+    _check_huber(x, delta, dg.huber(t, delta), t, f"huber({x}, delta={delta})")
+
+
+@pytest.mark.parametrize(("x", "delta"), [(1.0, 1.0), (-1.0, 1.0), (0.5, 0.5), (-2.0, 2.0)])
+def test_huber_on_the_boundary_is_quadratic(x, delta):
+    # |x| == delta: both formulas give the same value and slope there, but the
+    # docstring puts |x| <= delta on the quadratic side, which curves (d2/dx2 = 1)
+    t = _leaf(x)
+    _check_huber(x, delta, dg.huber(t, delta), t, f"huber({x}, delta={delta})")
+
+
+@pytest.mark.parametrize("x", [0.4, -0.9, 1.3, -2.6])
+def test_huber_delta_defaults_to_1(x):
+    t = _leaf(x)
+    _check_huber(x, 1.0, dg.huber(t), t, f"huber({x}) (delta left at its default)")
+
+
+def test_huber_builds_only_the_branch_taken():
+    inside, outside = _leaf(0.3), _leaf(2.5)
+    ops_inside, ops_outside = (
+        _operations(dg.huber(inside, 1.0)),
+        _operations(dg.huber(outside, 1.0)),
+    )
+    assert ops_inside != ops_outside, (
+        f"huber(0.3) and huber(2.5) recorded the same operations, {ops_inside}: both branches "
+        "were built on every call (torch.where or a mask does that); a Python if builds only "
+        "the branch taken, so the two graphs differ"
+    )
 
 
 def test_huber_switches_branch_from_call_to_call():
@@ -148,7 +223,7 @@ RNN_CASES = [(0.5, [1.0]), (0.8, [0.2, -0.4, 0.9]), (-1.3, [0.5, 0.1, -0.2, 0.3,
 
 
 @pytest.mark.parametrize(("w", "inputs"), RNN_CASES, ids=[f"len{len(c[1])}" for c in RNN_CASES])
-def test_running_state_value_and_gradient(w, inputs):
+def test_running_state_value_and_gradient(w, inputs, junk_in_fresh_memory):
     t = _leaf(w)
     h = dg.running_state(t, inputs)
     what = f"running_state({w}, {inputs})"
@@ -165,11 +240,12 @@ def test_running_state_value_and_gradient(w, inputs):
 
 def test_running_state_graph_grows_with_the_sequence():
     w = _leaf(0.7)
-    depths = [dg.graph_depth(dg.running_state(w, [0.1] * n)) for n in (1, 2, 4, 8)]
-    assert depths == sorted(set(depths)), (
-        f"sequences of 1, 2, 4 and 8 inputs gave graphs of depth {depths}: a longer "
-        "sequence should record a deeper graph"
-    )
+    for n in (1, 2, 4, 8):
+        steps = _operations(dg.running_state(w, [0.1] * n)).count("TanhBackward0")
+        assert steps == n, (
+            f"running_state(w, <{n} inputs>) recorded {steps} tanh steps, expected {n}: "
+            "one per input, all in one graph"
+        )
 
 
 # -- graph_depth -----------------------------------------------------------------------

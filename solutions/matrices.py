@@ -52,11 +52,8 @@ def checked_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     The number of columns of ``a`` must equal the number of rows of ``b``.
     When it does not, raise ``ValueError`` (not torch's own ``RuntimeError``)
     with a message that names both shapes written as tuples, e.g.
-    ``"cannot multiply (2, 3) by (4, 5): 3 columns but 4 rows"``.
+    ``"cannot multiply (2, 3) by (4, 5)"``.
     """
     if a.shape[1] != b.shape[0]:
-        raise ValueError(
-            f"cannot multiply {tuple(a.shape)} by {tuple(b.shape)}: "
-            f"{a.shape[1]} columns but {b.shape[0]} rows"
-        )
+        raise ValueError(f"cannot multiply {tuple(a.shape)} by {tuple(b.shape)}")
     return a @ b

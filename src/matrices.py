@@ -52,6 +52,6 @@ def checked_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     The number of columns of ``a`` must equal the number of rows of ``b``.
     When it does not, raise ``ValueError`` (not torch's own ``RuntimeError``)
     with a message that names both shapes written as tuples, e.g.
-    ``"cannot multiply (2, 3) by (4, 5): 3 columns but 4 rows"``.
+    ``"cannot multiply (2, 3) by (4, 5)"``.
     """
     raise NotImplementedError("kata 05: implement checked_matmul() in src/matrices.py")

@@ -1,0 +1,7 @@
+"""Takes the quadratic branch only while |x| < delta, so |x| == delta lands on the straight one."""
+
+
+def huber(x, delta=1.0):
+    if torch.abs(x) < delta:
+        return 0.5 * x**2
+    return delta * (torch.abs(x) - 0.5 * delta)

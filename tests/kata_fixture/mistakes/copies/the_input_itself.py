@@ -1,0 +1,5 @@
+"""Returns the input, thinking a return makes a copy."""
+
+
+def frozen(t):
+    return t

@@ -1,0 +1,5 @@
+"""Averages instead of adding."""
+
+
+def total(t):
+    return t.mean()
