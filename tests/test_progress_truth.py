@@ -159,10 +159,11 @@ def test_xdist_is_refused_in_one_line(half_done, pytester, monkeypatch):
 
 
 def test_a_partial_run_shows_its_own_outcome(half_done, inline_pytest):
+    total = saved(half_done)["02"]["total"]
     out = inline_pytest(f"{BRIDGE}::test_double_via_torch").stdout
-    assert "4 of 36 tests of kata 02 run: all pass" in out
+    assert re.search(rf"(\d+) of {total} tests of kata 02 run: all pass", out), out
     out = inline_pytest(f"{BRIDGE}::test_to_tensor_shared_sees_writes_to_the_array").stdout
-    assert re.search(r"(\d+) of 36 tests of kata 02 run: \1 fail", out), out
+    assert re.search(rf"(\d+) of {total} tests of kata 02 run: \1 fail", out), out
 
 
 def test_totals_count_classes_a_node_id_left_out(half_done, inline_pytest):
