@@ -16,6 +16,12 @@ DEFAULT_TIMEOUT = 5.0
 MAX_ID_DIGITS = 6  # longer numbers are not kata ids (and int() of them is slow)
 
 
+NOT_A_CHECKOUT = (
+    "not inside a torch-katas checkout (no katas.toml here or above): "
+    "cd into the folder you cloned and try again"
+)
+
+
 class CatalogError(Exception):
     """The catalogue is missing, malformed, or an id does not name a kata."""
 

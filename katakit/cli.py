@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from katakit.catalog import Catalog, CatalogError, Kata
-from katakit.console import Declined, KataError, checkout, confirm, need_file, rel
+from katakit.console import Declined, KataError, checkout
 
 DELEGATED = {"check": "katakit.check", "watch": "katakit.watch"}
 
@@ -140,39 +140,10 @@ def cmd_reset(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_solution(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
-    from katakit import results
+    from katakit import solution
 
     kata = _pick(catalog, args.id, "solution")
-    path = need_file(root, kata, "solutions", "its reference solution is not written yet")
-    res = results.load(root).get(kata.id)
-    if res is None or res.state != "done":
-        count = f"{res.passed}/{res.total} tests pass" if res and res.total else "not run yet"
-        if not args.force:
-            raise Declined(
-                f"kata {kata.id} ({kata.title}) is not done yet ({count}), so its solution stays "
-                f"hidden: try `kata hint {kata.id}`, or `kata solution {kata.id} --force`"
-            )
-        confirm(
-            f"Kata {kata.id} is not done yet ({count}). Show its solution anyway?",
-            yes=args.yes,
-            refusal=f"not showing the solution of unfinished kata {kata.id} without a "
-            f"confirmation: no terminal to ask in, so add --yes",
-            declined="the solution stays hidden",
-        )
-    print(f"# {rel(path, root)}: the reference solution of kata {kata.id} ({kata.title})")
-    print(path.read_text(encoding="utf-8").rstrip("\n"))
-    print()
-    others = sorted((root / "alternatives" / kata.module).glob("*.py"))
-    if others:
-        print("Other right answers: " + ", ".join(rel(p, root) for p in others))
-    upcoming = results.next_kata(catalog, results.load(root))
-    if upcoming is None:
-        print("Next: every kata is complete; compare your other solutions with `kata solution ID`.")
-    elif upcoming.id == kata.id:
-        print(f"Next: make {kata.module_file()} pass in your own words; ptw tells you when.")
-    else:
-        print(f"Next: kata {upcoming.id} ({upcoming.title}) in {upcoming.module_file()}.")
-    return 0
+    return solution.show(root, catalog, kata, force=args.force, yes=args.yes)
 
 
 def cmd_shell(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
@@ -193,22 +164,7 @@ COMMANDS: dict[str, Callable[[Path, Catalog, argparse.Namespace], int]] = {
 
 def _delegate(verb: str, argv: list[str]) -> int:
     """``kata check ...`` / ``kata watch ...``: hand every argument to that module's main."""
-    name = DELEGATED[verb]
-    try:
-        entry = importlib.import_module(name).main
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        entry = None
-    except AttributeError:
-        entry = None
-    if entry is None:
-        print(
-            f"kata: `kata {verb}` is not available here ({name} is missing): "
-            "update your torch-katas checkout",
-            file=sys.stderr,
-        )
-        return 2
+    entry = importlib.import_module(DELEGATED[verb]).main
     try:
         return int(entry(argv) or 0)
     except SystemExit as exc:

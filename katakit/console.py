@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from katakit.catalog import Catalog, Kata, find_root, load
+from katakit.catalog import NOT_A_CHECKOUT, Catalog, Kata, find_root, load
 
 
 class KataError(Exception):
@@ -23,10 +23,7 @@ def checkout() -> tuple[Path, Catalog]:
     """The checkout around the current folder and its catalogue."""
     root = find_root()
     if root is None:
-        raise KataError(
-            "not inside a torch-katas checkout (no katas.toml here or above): "
-            "cd into the folder you cloned and try again"
-        )
+        raise KataError(NOT_A_CHECKOUT)
     return root, load(root)
 
 

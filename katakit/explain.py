@@ -24,7 +24,7 @@ class ShortRepr:
     text: str
     reprcrash: _Crash = field(default=None)  # type: ignore[assignment]
 
-    def toterminal(self, tw) -> None:  # noqa: ANN001 (pytest's TerminalWriter)
+    def toterminal(self, tw) -> None:
         for line in self.text.splitlines():
             tw.line(line, red=line is self.text.splitlines()[0])
 
@@ -49,7 +49,7 @@ def _rel(path: str | Path, root: Path) -> str:
         return str(path)
 
 
-def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:  # noqa: ANN001
+def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:
     """The innermost frame of ``tb`` that runs a file under ``impl`` (resolved).
 
     Learner modules are loaded from paths under the resolved ``impl``, so a

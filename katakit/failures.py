@@ -72,7 +72,7 @@ def drop_introspection(report: pytest.TestReport, message: str) -> None:
     crash.message = prefix + message if prefix else message
 
 
-def learner_line(root, kata: Kata, function: str | None) -> str | None:  # noqa: ANN001
+def learner_line(root, kata: Kata, function: str | None) -> str | None:
     """``src/x.py:12: return ...``: where ``function`` gives its answer."""
     module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
     fn = getattr(module, function or "", None)

@@ -50,7 +50,7 @@ class _LearnerFinder(importlib.abc.MetaPathFinder):
         self.root = root
         self.shown_as = shown_as
 
-    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001 (importlib API)
+    def find_spec(self, fullname, path=None, target=None):
         if not fullname.startswith(PACKAGE + "."):
             return None
         leaf = fullname[len(PACKAGE) + 1 :]

@@ -154,7 +154,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 class KataSession:
     """Hooks and fixtures that exist only inside a torch-katas checkout."""
 
-    def __init__(self, config, katas, impl, found, selected) -> None:  # noqa: ANN001
+    def __init__(self, config, katas, impl, found, selected) -> None:
         self.config = config
         self.catalog: catalog_mod.Catalog = katas
         self.root: Path = katas.root

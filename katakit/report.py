@@ -79,7 +79,7 @@ class LearnerReport:
             self._note(item, call, report, message)
         return report
 
-    def _note(self, item: pytest.Item, call: pytest.CallInfo, report, message: str) -> None:  # noqa: ANN001
+    def _note(self, item: pytest.Item, call: pytest.CallInfo, report, message: str) -> None:
         """Keep what the learner view needs of one failing test."""
         kata = self.session.kata_of(item)
         if kata is None or call.excinfo is None:
@@ -148,7 +148,7 @@ class LearnerReport:
         )
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_terminal_summary(self, terminalreporter, exitstatus, config):  # noqa: ANN001
+    def pytest_terminal_summary(self, terminalreporter, exitstatus, config):
         """Hide failures pytest would print: all kata failures under the learner view,
         else those of every kata but the first unfinished one."""
         unfinished = self._unfinished()
@@ -176,7 +176,7 @@ class LearnerReport:
             for key, hidden in self._hidden.items():
                 terminalreporter.stats.setdefault(key, []).extend(hidden)
 
-    def _kata_id(self, report) -> str | None:  # noqa: ANN001
+    def _kata_id(self, report) -> str | None:
         kata = self.session.catalog.by_test_file(report.nodeid.split("::")[0])
         return kata.id if kata else None
 
@@ -213,7 +213,7 @@ class LearnerReport:
             self.write_progress(terminal, known)
         return outcome
 
-    def write_progress(self, terminal, known: dict[str, results.KataResult]) -> None:  # noqa: ANN001
+    def write_progress(self, terminal, known: dict[str, results.KataResult]) -> None:
         """The learner view (or, with pytest's own failure sections, the progress table)."""
         catalog = self.session.catalog
         unfinished = self._unfinished()

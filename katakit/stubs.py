@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from katakit.backup import backup
-from katakit.catalog import Kata, find_root, load
+from katakit.catalog import NOT_A_CHECKOUT, Kata, find_root, load
 
 
 def make_stub(source: str, kata: Kata) -> str:
@@ -58,7 +58,7 @@ def main() -> int:
     """Rewrite src/ from solutions/ (maintainers only: it overwrites learner files)."""
     root = find_root()
     if root is None:
-        print("error: no katas.toml here or above", file=sys.stderr)
+        print(f"python -m katakit.stubs: {NOT_A_CHECKOUT}", file=sys.stderr)
         return 2
     for kata in load(root).katas:
         if not (root / kata.module_file("solutions")).is_file():

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from katakit.catalog import find_root
+from katakit.catalog import NOT_A_CHECKOUT, find_root
 from katakit.runner import client
 
 WATCHED = ("src", "katas")
@@ -43,11 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(events: queue.Queue[Path]):  # noqa: ANN202 (a watchdog handler)
+def _handler(events: queue.Queue[Path]):
     from watchdog.events import FileSystemEventHandler
 
     class Changes(FileSystemEventHandler):
-        def on_any_event(self, event) -> None:  # noqa: ANN001
+        def on_any_event(self, event) -> None:
             if event.is_directory or event.event_type not in (
                 "modified",
                 "created",
@@ -85,7 +85,7 @@ USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage 
 class Keys:
     """Keys typed between runs: single keys from a terminal, else one letter per line."""
 
-    def __init__(self, stream=None) -> None:  # noqa: ANN001 (a text stream)
+    def __init__(self, stream=None) -> None:
         stream = sys.stdin if stream is None else stream
         try:
             self.fd: int | None = stream.fileno()
@@ -201,7 +201,7 @@ def main(argv: list[str]) -> int:
     options, pytest_args = _parser().parse_known_args(argv)
     root = find_root()
     if root is None:
-        print("kata watch: no katas.toml here or above", file=sys.stderr)
+        print(f"kata watch: {NOT_A_CHECKOUT}", file=sys.stderr)
         return 2
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver

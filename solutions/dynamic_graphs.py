@@ -70,7 +70,7 @@ def graph_depth(t: torch.Tensor) -> int:
     """
     depths: dict = {}
 
-    def depth(node) -> int:  # noqa: ANN001 (an autograd node)
+    def depth(node) -> int:
         if node is None or type(node).__name__ == "AccumulateGrad":
             return 0
         if node not in depths:

@@ -111,7 +111,7 @@ def test_ptw_in_the_repo_root_runs_through_the_warm_runner(
 def test_ptw_watches_only_src_and_katas(kata_repo: Path, monkeypatch) -> None:
     seen = {}
 
-    def watch(entries=None, **options):  # noqa: ANN001, ANN003
+    def watch(entries=None, **options):
         seen["entries"] = entries
 
     (kata_repo / ".venv").mkdir()

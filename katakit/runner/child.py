@@ -53,11 +53,11 @@ class Tracker:
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
 
-    def pytest_collectstart(self, collector) -> None:  # noqa: ANN001
+    def pytest_collectstart(self, collector) -> None:
         if collector.nodeid:
             self.progress.note(collector.nodeid)
 
-    def pytest_runtest_logstart(self, nodeid: str, location) -> None:  # noqa: ANN001
+    def pytest_runtest_logstart(self, nodeid: str, location) -> None:
         self.progress.note(nodeid)
 
 
@@ -84,14 +84,14 @@ def run(
         code = 2
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:  # noqa: BLE001 (report anything, then exit)
+    except BaseException:
         traceback.print_exc()
         code = 1
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         progress.finish(code)
         os._exit(code)
@@ -132,7 +132,7 @@ def _adopt(request: dict[str, Any], fds: list[int]) -> None:
     def text(fd: int, mode: str, name: str) -> io.TextIOWrapper:
         encoding, errors = streams.get(name, ("utf-8", "strict"))
         tty = os.isatty(fd)
-        buffered = open(fd, mode + "b", closefd=False)  # noqa: SIM115
+        buffered = open(fd, mode + "b", closefd=False)
         return io.TextIOWrapper(
             buffered,
             encoding=encoding,

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from katakit.catalog import NOT_A_CHECKOUT, find_root
 from katakit.runner import fallback, focus, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
@@ -52,10 +53,10 @@ def run(
     leader of its session: the terminal's shell); ``changed`` the files
     a watcher saw change, if it knows them.
     """
-    root = location.find_root(Path.cwd())
+    root = find_root()
     reason = fallback.fork_unavailable()
     if root is None:
-        reason = reason or "no katas.toml here or above"
+        reason = reason or NOT_A_CHECKOUT
     elif reason is None:
         where = location.for_root(root)
         focused = focus.wants_focus(args)
@@ -159,7 +160,7 @@ def _stop_orphan(where: location.Location) -> None:
             pass
 
 
-def _spawn(root: Path, where: location.Location, owner: int):  # noqa: ANN202 (a Popen)
+def _spawn(root: Path, where: location.Location, owner: int):
     import subprocess
 
     try:
@@ -254,7 +255,7 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
     os.set_blocking(wake_r, False)
     caught: list[int] = []
 
-    def on_signal(signum: int, _frame) -> None:  # noqa: ANN001
+    def on_signal(signum: int, _frame) -> None:
         caught.append(signum)
 
     handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -78,15 +78,6 @@ def _short_folder() -> Path:
     return Path(tempfile.gettempdir()) / f"torch-katas-{os.geteuid()}"
 
 
-def find_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``katas.toml`` (no toml parsing)."""
-    start = start.absolute()
-    for folder in (start, *start.parents):
-        if (folder / "katas.toml").is_file():
-            return folder
-    return None
-
-
 def idle_timeout() -> float:
     try:
         value = float(os.environ.get(IDLE_ENV, DEFAULT_IDLE))

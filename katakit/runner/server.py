@@ -185,7 +185,7 @@ class Server:
             self.run(conn, request, fds)
         except Shutdown:
             raise
-        except Exception as exc:  # noqa: BLE001 (log it, refuse, serve the next one)
+        except Exception as exc:
             traceback.print_exc()
             _refuse(conn, f"the warm runner failed ({type(exc).__name__}: {exc})")
         finally:

@@ -49,13 +49,13 @@ def preload() -> list[str]:
     for name in MODULES:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 (an optional part missing is no reason to stop)
+        except Exception:
             failed.append(name)
     from _pytest.config import default_plugins
 
     for name in default_plugins:
         try:
             importlib.import_module(f"_pytest.{name}")
-        except Exception:  # noqa: BLE001
+        except Exception:
             failed.append(f"_pytest.{name}")
     return failed
