@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, Result, run
 
-ROOT = Path(__file__).resolve().parents[1]
 COPIED = [
     "katas",
     "src",
@@ -35,21 +33,6 @@ def kata_repo(tmp_path: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, repo / name)
     return repo
-
-
-def run(cmd: list[str], cwd: Path, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
-    """Run ``cmd`` in ``cwd`` with this interpreter's environment; output as text."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **kw.pop("env", {})}
-    return subprocess.run(
-        cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, **kw
-    )
-
-
-class Result:
-    """The outcome of a pytest run: exit status and captured text."""
-
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
 @pytest.fixture

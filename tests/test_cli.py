@@ -414,14 +414,6 @@ def test_check_and_watch_get_every_argument(verb: str, monkeypatch: pytest.Monke
     assert seen == [["--solutions", "01", "-x"]]
 
 
-@pytest.mark.parametrize("verb", ["check", "watch"])
-def test_check_and_watch_missing(
-    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
-    monkeypatch.setitem(sys.modules, f"katakit.{verb}", None)  # import fails
-    assert_one_line_error(main([verb]), capsys.readouterr().err)
-
-
 # -- mistakes: one line, exit 2, never a traceback ---------------------------------
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
+from helpers import run
 
-from conftest import run
 from katakit import backup, catalog, hints, limits, progress, results, statefiles, timeouts
 from katakit.cli import main
 from katakit.console import KataError

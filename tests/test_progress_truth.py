@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import torch  # noqa: F401 - imported once here: in-process runs must not import it again
+from helpers import run
 
-from conftest import run
 from katakit import cli, outcomes, progress, results
 from katakit.catalog import load
 

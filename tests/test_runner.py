@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import run
 
-from conftest import run
 from katakit import results
 from katakit.catalog import load
 from katakit.runner import client, focus, location

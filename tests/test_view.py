@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import torch  # noqa: F401 (imported once here: in-process runs must not import it afresh)
+from helpers import run
 
-from conftest import run
 from katakit import results, view
 from katakit.catalog import load
 from katakit.runner import client, focus, location
