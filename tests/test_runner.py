@@ -138,6 +138,61 @@ def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, run_pyte
     assert "running plain pytest" not in hot.stderr
 
 
+# -- the environment's pytest plugins stay out ----------------------------------
+
+
+def install_standin_plugin(folder: Path) -> Path:
+    """A tiny distribution with a ``pytest11`` entry point named ``standin``, in ``folder``.
+
+    Put ``folder`` on ``PYTHONPATH`` and importlib.metadata finds it like any
+    installed package. Its ``pytest_configure`` appends a line to the file named
+    by ``STANDIN_MARK``, so a test can tell whether pytest loaded it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "katas_standin.py").write_text(
+        "import os\n\n\ndef pytest_configure(config):\n"
+        "    with open(os.environ['STANDIN_MARK'], 'a') as f:\n"
+        "        f.write('configured\\n')\n"
+    )
+    info = folder / "katas_standin-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: katas-standin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nstandin = katas_standin\n")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["pytest", "kata-run"])
+def test_learner_runs_ignore_installed_plugins_unless_asked(
+    how: str, kata_repo: Path, tmp_path: Path
+) -> None:
+    mark = tmp_path / "mark.txt"
+    site = install_standin_plugin(tmp_path / "site")
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "STANDIN_MARK": str(mark),
+        location.SOCKET_ENV: str(tmp_path / "s.sock"),
+    }
+    command = [sys.executable, "-m", "pytest" if how == "pytest" else "katakit.runner"]
+    args = ["--solutions", "-q", "-k", "zeros", KATA]
+    try:
+        # a run that autoloads plugins (pytest's default) sees the stand-in
+        autoload = run(
+            [sys.executable, "-m", "pytest", "-c", os.devnull, "--co", "-q"],
+            kata_repo,
+            env={**env, "PYTEST_ADDOPTS": ""},
+        )
+        assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
+        mark.unlink()
+        out = run([*command, *args], kata_repo, env=env)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert not mark.exists()
+        opted = run([*command, "-p", "standin", *args], kata_repo, env=env)
+        assert opted.returncode == 0, opted.stdout + opted.stderr
+        assert mark.read_text() == "configured\n"
+    finally:
+        client.stop(location.Location(tmp_path / "s.sock"))
+
+
 # -- never stale ----------------------------------------------------------------
 
 
