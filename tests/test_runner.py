@@ -250,6 +250,67 @@ def test_two_same_size_edits_in_one_second_are_both_seen(kata_repo: Path, warm) 
     assert {p: p.stat().st_mtime_ns for p in kata_repo.rglob("*.pyc")} == stamps
 
 
+# -- the child waiting for the next run -----------------------------------------
+
+SERVED_BY = """import os
+from pathlib import Path
+
+from learner import creation
+
+
+def test_served_by():
+    mark = getattr(creation, "MARK", None)
+    Path(__file__).with_name("served_by.txt").write_text(f"{os.getpid()} {mark}")
+"""
+
+
+def _served_by(kata_repo: Path) -> tuple[int, str]:
+    pid, mark = (kata_repo / "katas" / "served_by.txt").read_text().split()
+    return int(pid), mark
+
+
+def test_the_waiting_child_serves_the_next_run_with_fresh_code(
+    kata_repo: Path, warm, runner_env
+) -> None:
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    impl = _impl(kata_repo)
+    assert warm("--impl", str(impl), "-q", str(test)).returncode == 0
+    waiting = _waiting(_server(runner_env))
+    assert _served_by(kata_repo)[0] != waiting
+    _impl(kata_repo, "\nMARK = 2\n")  # saved after that child was forked
+    out = warm("--impl", str(impl), "-q", str(test))
+    assert out.returncode == 0, out.stdout
+    assert _served_by(kata_repo) == (waiting, "2")
+    assert _waiting(_server(runner_env)) != waiting  # the next one is forked at once
+
+
+@pytest.mark.parametrize(
+    ("env", "args"),
+    [
+        ({"KATAS_SOMETHING_NEW": "1"}, []),
+        ({"CUDA_VISIBLE_DEVICES": ""}, []),
+        ({}, ["--device", "cpu"]),
+    ],
+    ids=["environment", "cuda-visible-devices", "device"],
+)
+def test_a_waiting_child_that_no_longer_fits_is_replaced(
+    env: dict[str, str], args: list[str], kata_repo: Path, warm, runner_env
+) -> None:
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    run_args = ["--solutions", "-q", str(test)]
+    assert warm(*run_args).returncode == 0
+    unfit = _waiting(_server(runner_env))
+    out = warm(*args, *run_args, env=env)
+    assert out.returncode == 0, out.stdout
+    assert _served_by(kata_repo)[0] != unfit
+    assert _gone(unfit, 5)
+    ready = _waiting(_server(runner_env))  # forked for the request just served
+    assert warm(*args, *run_args, env=env).returncode == 0
+    assert _served_by(kata_repo)[0] == ready
+
+
 # -- runaway and broken code -------------------------------------------------
 
 
