@@ -10,13 +10,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import run
 from katakit import results
 from katakit.catalog import load
-from katakit.runner import client, focus, location
+from katakit.runner import client, focus, location, rewritten
 
 KATA = "katas/test_01_creation.py"
 
@@ -309,6 +310,35 @@ def test_a_waiting_child_that_no_longer_fits_is_replaced(
     ready = _waiting(_server(runner_env))  # forked for the request just served
     assert warm(*args, *run_args, env=env).returncode == 0
     assert _served_by(kata_repo)[0] == ready
+
+
+def test_a_kata_file_rewritten_ahead_is_used_only_for_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from _pytest.assertion import rewrite
+
+    monkeypatch.setattr(rewrite, "_rewrite_test", rewrite._rewrite_test)  # restored afterwards
+    monkeypatch.setattr(rewritten, "_MADE", {})
+    kata = tmp_path / "katas" / "test_x.py"
+    kata.parent.mkdir()
+    kata.write_text("def test_x():\n    assert 1 + 1 == 2\n")
+    rewritten.refresh(tmp_path)
+    rewritten.use()
+    defaults = SimpleNamespace(getini=lambda name: False)
+    made = rewrite._rewrite_test(kata, defaults)
+    assert made is rewritten._MADE[str(kata)][1]
+    with_pass_hook = SimpleNamespace(getini=lambda name: name == "enable_assertion_pass_hook")
+    assert rewrite._rewrite_test(kata, with_pass_hook) is not made
+
+    before = kata.stat()
+    kata.write_text("def test_x():\n    assert 1 + 1 == 3\n")  # same size, same mtime
+    os.utime(kata, ns=(before.st_atime_ns, before.st_mtime_ns))
+    fresh = rewrite._rewrite_test(kata, defaults)
+    assert fresh is not made
+    namespace: dict = {}
+    exec(fresh[1], namespace)
+    with pytest.raises(AssertionError, match="== 3"):
+        namespace["test_x"]()
 
 
 # -- runaway and broken code -------------------------------------------------

@@ -23,7 +23,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from katakit.runner import protocol, warm
+from katakit.runner import protocol, rewritten, warm
 
 NO_BYTECODE = os.path.join(os.devnull, "kata-no-bytecode")  # never a folder, so never a cache
 _SHARED = struct.Struct("!BiI")  # finished flag, exit code, length of the current node id
@@ -100,6 +100,7 @@ def run(
         sys.dont_write_bytecode = True
         sys.pycache_prefix = NO_BYTECODE
         _forget_harness()
+        rewritten.use()
         import pytest
 
         code = int(pytest.main(list(request["args"]), plugins=[Tracker(progress)]))

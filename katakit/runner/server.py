@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import focus, hazards, location, protocol, standby, warm
+from katakit.runner import focus, hazards, location, protocol, rewritten, standby, warm
 from katakit.runner.freshness import fingerprint
 
 GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
@@ -208,6 +208,7 @@ class Server:
     def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
         if self.waiting is None and hazards.fork_hazard() is None:
+            rewritten.refresh(self.root)
             self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
 
     def _server_fds(self, conn: socket.socket | None) -> list[int]:
