@@ -16,6 +16,7 @@ assertion rewriting (pytest would otherwise warn that it cannot rewrite it).
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 import shlex
 import time
@@ -60,6 +61,14 @@ def preload() -> list[str]:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 (an optional part missing is no reason to stop)
             failed.append(name)
+    # pytest looks for an entry point of every plugin named with -p (pytest.ini
+    # names two): list the installed distributions once here, so that children
+    # inherit importlib.metadata's folder listings (keyed by the folders' mtimes)
+    try:
+        for dist in importlib.metadata.distributions():
+            list(dist.entry_points)
+    except Exception:  # a broken distribution is pytest's to report
+        failed.append("importlib.metadata")
     from _pytest.config import default_plugins
 
     for name in default_plugins:
