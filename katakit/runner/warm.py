@@ -54,7 +54,10 @@ MODULES = (
 
 
 def preload() -> list[str]:
-    """Import ``MODULES`` and pytest's built-in plugins; the names that failed."""
+    """Import ``MODULES`` and pytest's built-in plugins, rehearse a pytest run.
+
+    Returns the names that failed.
+    """
     failed = []
     for name in MODULES:
         try:
@@ -76,6 +79,12 @@ def preload() -> list[str]:
             importlib.import_module(f"_pytest.{name}")
         except Exception:  # noqa: BLE001
             failed.append(f"_pytest.{name}")
+    from katakit.runner import rehearsal
+
+    try:
+        rehearsal.rehearse()
+    except Exception:  # children then start a little colder, nothing worse
+        failed.append("katakit.runner.rehearsal")
     return failed
 
 
