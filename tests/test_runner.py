@@ -18,6 +18,7 @@ from conftest import run
 from katakit import results
 from katakit.catalog import load
 from katakit.runner import client, focus, location, rewritten
+from katakit.runner import warm as warm_module
 
 KATA = "katas/test_01_creation.py"
 
@@ -108,7 +109,7 @@ def _runs_left(server: int, within: float = 5) -> list[str]:
 
 def _waiting(server: int) -> int:
     """The pid of the server's waiting child, once it is ready."""
-    assert _runs_left(server) == []
+    assert _runs_left(server, within=10) == []
     return int(_children(server)[0])
 
 
@@ -309,6 +310,26 @@ def test_a_waiting_child_that_no_longer_fits_is_replaced(
     assert _gone(unfit, 5)
     ready = _waiting(_server(runner_env))  # forked for the request just served
     assert warm(*args, *run_args, env=env).returncode == 0
+    assert _served_by(kata_repo)[0] == ready
+
+
+def test_the_waiting_child_starts_its_devices_before_the_request(
+    kata_repo: Path, warm, runner_env
+) -> None:
+    """A stand-in device start-up (a sleep) runs in the child before any request."""
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    slow = {warm_module.FAKE_DEVICE_ENV: "3"}
+    assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
+    server = _server(runner_env)
+    deadline = time.monotonic() + 3
+    names = set()
+    while time.monotonic() < deadline and "kata-waiting" not in names:
+        names.update(_name(pid) for pid in _children(server))
+        time.sleep(0.02)
+    assert "kata-warming" in names  # the next run's child, forked at once, starting up
+    ready = _waiting(server)  # then waiting
+    assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
     assert _served_by(kata_repo)[0] == ready
 
 
