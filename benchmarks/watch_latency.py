@@ -173,7 +173,10 @@ def measure(
 def stop_server(repo: Path) -> None:
     from katakit.runner import client, location
 
-    client.stop(location.for_root(repo))
+    try:
+        client.stop(location.for_root(repo))
+    except OSError:  # it was exiting already (ptw, its owner, has stopped)
+        pass
 
 
 def plugin_venv(dest: Path) -> Path:

@@ -177,8 +177,13 @@ class Server:
                     waiting.discard()
                     waiting = None
             if waiting is None:
-                waiting = standby.fork(self.root, profile, self._server_fds(conn))
-                waiting.hand_over(request, fds)
+                fresh = standby.fork(self.root, profile, self._server_fds(conn))
+                try:
+                    fresh.hand_over(request, fds)
+                except OSError:
+                    fresh.discard()
+                    raise
+                waiting = fresh
             for fd in fds:
                 os.close(fd)
             fds.clear()
@@ -209,7 +214,10 @@ class Server:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
         if self.waiting is None and hazards.fork_hazard() is None:
             rewritten.refresh(self.root)
-            self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
+            try:
+                self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
+            except OSError:  # no fork now: the next request forks its own child
+                self.waiting = None
 
     def _server_fds(self, conn: socket.socket | None) -> list[int]:
         """The server's descriptors, which a child closes first."""
