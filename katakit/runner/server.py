@@ -1,9 +1,10 @@
-"""The warm server: imports once, forks a fresh child per request.
+"""The warm server: imports once; a child forked ahead of each request serves it.
 
 Started by the client (``python -m katakit.runner.server``) in its own session.
 It serves one request at a time on a Unix socket, exits when idle, when every
 client session it served has ended, or when the harness code or the installed
-packages change (the client then starts a new one).
+packages change (the client then starts a new one). Each run is served by the
+child waiting for it (``standby``), forked after the previous run.
 """
 
 from __future__ import annotations
