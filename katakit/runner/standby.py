@@ -64,7 +64,7 @@ class Waiting:
             self.inbox.close()
 
     def discard(self) -> None:
-        """Kill the child (and anything it started) and reap it."""
+        """Kill the child (and anything it started); it is reaped once it has exited."""
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -73,10 +73,8 @@ class Waiting:
             os.kill(self.pid, signal.SIGKILL)  # before it made its own process group
         except ProcessLookupError:
             pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        _dying.append(self.pid)  # waiting for its exit here would delay the run
+        reap()
         self.inbox.close()
         self.release()
 
@@ -84,8 +82,23 @@ class Waiting:
         self.progress.close()
 
 
+_dying: list[int] = []  # discarded children not reaped yet
+
+
+def reap() -> None:
+    """Collect the discarded children that have exited; never blocks."""
+    for pid in list(_dying):
+        try:
+            done = os.waitpid(pid, os.WNOHANG)[0]
+        except ChildProcessError:
+            done = pid
+        if done:
+            _dying.remove(pid)
+
+
 def fork(root: Path, profile: dict[str, Any], server_fds: list[int]) -> Waiting:
     """Fork a child that gets ready for a request like ``profile`` and waits for it."""
+    reap()
     key = key_of(root, profile)
     progress = child.Progress()
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
