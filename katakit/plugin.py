@@ -3,6 +3,9 @@
 Loaded through the ``pytest11`` entry point (so its options are known while
 pytest pre-parses arguments) and by the root ``conftest.py``. Outside a
 torch-katas checkout (no ``katas.toml`` at the rootdir) it does nothing.
+
+PYTEST_DONT_REWRITE: ``-p katakit.plugin`` (pytest.ini) names a module the warm
+runner has already imported; it holds no test assertions to rewrite.
 """
 
 from __future__ import annotations

@@ -10,13 +10,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from helpers import run
 
 from katakit import results
 from katakit.catalog import load
-from katakit.runner import client, focus, location
+from katakit.runner import client, focus, location, rewritten
+from katakit.runner import warm as warm_module
 
 KATA = "katas/test_01_creation.py"
 
@@ -83,6 +85,34 @@ def _children(pid: int) -> list[str]:
         return []
 
 
+def _name(pid: int | str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _runs_left(server: int, within: float = 5) -> list[str]:
+    """The server's children other than the one waiting for the next request.
+
+    Right after a run the server forks that child; give it time to name itself.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        children = _children(server)
+        if len(children) == 1 and _name(children[0]) == "kata-waiting":
+            return []
+        if time.monotonic() > deadline:
+            return [f"{pid} {_name(pid)}" for pid in children]
+        time.sleep(0.05)
+
+
+def _waiting(server: int) -> int:
+    """The pid of the server's waiting child, once it is ready."""
+    assert _runs_left(server, within=10) == []
+    return int(_children(server)[0])
+
+
 def _normal(text: str) -> str:
     """Output without timings."""
     return re.sub(r"in \d+\.\d+s", "in Xs", text)
@@ -138,6 +168,61 @@ def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, run_pyte
     assert "running plain pytest" not in hot.stderr
 
 
+# -- the environment's pytest plugins stay out ----------------------------------
+
+
+def install_standin_plugin(folder: Path) -> Path:
+    """A tiny distribution with a ``pytest11`` entry point named ``standin``, in ``folder``.
+
+    Put ``folder`` on ``PYTHONPATH`` and importlib.metadata finds it like any
+    installed package. Its ``pytest_configure`` appends a line to the file named
+    by ``STANDIN_MARK``, so a test can tell whether pytest loaded it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "katas_standin.py").write_text(
+        "import os\n\n\ndef pytest_configure(config):\n"
+        "    with open(os.environ['STANDIN_MARK'], 'a') as f:\n"
+        "        f.write('configured\\n')\n"
+    )
+    info = folder / "katas_standin-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: katas-standin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nstandin = katas_standin\n")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["pytest", "kata-run"])
+def test_learner_runs_ignore_installed_plugins_unless_asked(
+    how: str, kata_repo: Path, tmp_path: Path
+) -> None:
+    mark = tmp_path / "mark.txt"
+    site = install_standin_plugin(tmp_path / "site")
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "STANDIN_MARK": str(mark),
+        location.SOCKET_ENV: str(tmp_path / "s.sock"),
+    }
+    command = [sys.executable, "-m", "pytest" if how == "pytest" else "katakit.runner"]
+    args = ["--solutions", "-q", "-k", "zeros", KATA]
+    try:
+        # a run that autoloads plugins (pytest's default) sees the stand-in
+        autoload = run(
+            [sys.executable, "-m", "pytest", "-c", os.devnull, "--co", "-q"],
+            kata_repo,
+            env={**env, "PYTEST_ADDOPTS": ""},
+        )
+        assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
+        mark.unlink()
+        out = run([*command, *args], kata_repo, env=env)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert not mark.exists()
+        opted = run([*command, "-p", "standin", *args], kata_repo, env=env)
+        assert opted.returncode == 0, opted.stdout + opted.stderr
+        assert mark.read_text() == "configured\n"
+    finally:
+        client.stop(location.Location(tmp_path / "s.sock"))
+
+
 # -- never stale ----------------------------------------------------------------
 
 
@@ -167,6 +252,116 @@ def test_two_same_size_edits_in_one_second_are_both_seen(kata_repo: Path, warm) 
     assert {p: p.stat().st_mtime_ns for p in kata_repo.rglob("*.pyc")} == stamps
 
 
+# -- the child waiting for the next run -----------------------------------------
+
+SERVED_BY = """import os
+from pathlib import Path
+
+from learner import creation
+
+
+def test_served_by():
+    mark = getattr(creation, "MARK", None)
+    Path(__file__).with_name("served_by.txt").write_text(f"{os.getpid()} {mark}")
+"""
+
+
+def _served_by(kata_repo: Path) -> tuple[int, str]:
+    pid, mark = (kata_repo / "katas" / "served_by.txt").read_text().split()
+    return int(pid), mark
+
+
+def test_the_waiting_child_serves_the_next_run_with_fresh_code(
+    kata_repo: Path, warm, runner_env
+) -> None:
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    impl = _impl(kata_repo)
+    assert warm("--impl", str(impl), "-q", str(test)).returncode == 0
+    waiting = _waiting(_server(runner_env))
+    assert _served_by(kata_repo)[0] != waiting
+    _impl(kata_repo, "\nMARK = 2\n")  # saved after that child was forked
+    out = warm("--impl", str(impl), "-q", str(test))
+    assert out.returncode == 0, out.stdout
+    assert _served_by(kata_repo) == (waiting, "2")
+    assert _waiting(_server(runner_env)) != waiting  # the next one is forked at once
+
+
+@pytest.mark.parametrize(
+    ("env", "args"),
+    [
+        ({"KATAS_SOMETHING_NEW": "1"}, []),
+        ({"CUDA_VISIBLE_DEVICES": ""}, []),
+        ({}, ["--device", "cpu"]),
+    ],
+    ids=["environment", "cuda-visible-devices", "device"],
+)
+def test_a_waiting_child_that_no_longer_fits_is_replaced(
+    env: dict[str, str], args: list[str], kata_repo: Path, warm, runner_env
+) -> None:
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    run_args = ["--solutions", "-q", str(test)]
+    assert warm(*run_args).returncode == 0
+    unfit = _waiting(_server(runner_env))
+    out = warm(*args, *run_args, env=env)
+    assert out.returncode == 0, out.stdout
+    assert _served_by(kata_repo)[0] != unfit
+    assert _gone(unfit, 5)
+    ready = _waiting(_server(runner_env))  # forked for the request just served
+    assert warm(*args, *run_args, env=env).returncode == 0
+    assert _served_by(kata_repo)[0] == ready
+
+
+def test_the_waiting_child_starts_its_devices_before_the_request(
+    kata_repo: Path, warm, runner_env
+) -> None:
+    """A stand-in device start-up (a sleep) runs in the child before any request."""
+    test = kata_repo / "katas" / "test_zz_served.py"
+    test.write_text(SERVED_BY)
+    slow = {warm_module.FAKE_DEVICE_ENV: "3"}
+    assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
+    server = _server(runner_env)
+    deadline = time.monotonic() + 3
+    names = set()
+    while time.monotonic() < deadline and "kata-waiting" not in names:
+        names.update(_name(pid) for pid in _children(server))
+        time.sleep(0.02)
+    assert "kata-warming" in names  # the next run's child, forked at once, starting up
+    ready = _waiting(server)  # then waiting
+    assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
+    assert _served_by(kata_repo)[0] == ready
+
+
+def test_a_kata_file_rewritten_ahead_is_used_only_for_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from _pytest.assertion import rewrite
+
+    monkeypatch.setattr(rewrite, "_rewrite_test", rewrite._rewrite_test)  # restored afterwards
+    monkeypatch.setattr(rewritten, "_MADE", {})
+    kata = tmp_path / "katas" / "test_x.py"
+    kata.parent.mkdir()
+    kata.write_text("def test_x():\n    assert 1 + 1 == 2\n")
+    rewritten.refresh(tmp_path)
+    rewritten.use()
+    defaults = SimpleNamespace(getini=lambda name: False)
+    made = rewrite._rewrite_test(kata, defaults)
+    assert made is rewritten._MADE[str(kata)][1]
+    with_pass_hook = SimpleNamespace(getini=lambda name: name == "enable_assertion_pass_hook")
+    assert rewrite._rewrite_test(kata, with_pass_hook) is not made
+
+    before = kata.stat()
+    kata.write_text("def test_x():\n    assert 1 + 1 == 3\n")  # same size, same mtime
+    os.utime(kata, ns=(before.st_atime_ns, before.st_mtime_ns))
+    fresh = rewrite._rewrite_test(kata, defaults)
+    assert fresh is not made
+    namespace: dict = {}
+    exec(fresh[1], namespace)
+    with pytest.raises(AssertionError, match="== 3"):
+        namespace["test_x"]()
+
+
 # -- runaway and broken code -------------------------------------------------
 
 
@@ -180,7 +375,7 @@ def test_endless_loop_times_out_and_the_next_request_is_served(
     assert "timed out after 0.3 s in `from_list`" in out.stdout
     again = warm("--solutions", "-q", "-k", "from_list", KATA)
     assert again.returncode == 0, again.stdout
-    assert _children(_server(runner_env)) == []
+    assert _runs_left(_server(runner_env)) == []  # only the child waiting for the next run
 
 
 def test_syntax_error_is_reported_and_the_fixed_save_passes(kata_repo: Path, warm) -> None:
@@ -211,7 +406,7 @@ def test_a_crash_is_reported_as_a_crash_of_its_kata(
     assert how in out.stderr
     assert "test_from_list" in out.stderr
     assert warm("--solutions", "-q", "-k", "from_list", KATA).returncode == 0
-    assert _children(_server(runner_env)) == []
+    assert _runs_left(_server(runner_env)) == []  # only the child waiting for the next run
 
 
 def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None:

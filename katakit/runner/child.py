@@ -1,10 +1,14 @@
-"""What a forked child does: become the client's pytest process, run, and exit.
+"""What a forked child does: get ready, wait for a request, run pytest, and exit.
 
-The child takes over the client's stdin/stdout/stderr, working directory,
-environment and arguments, so its output goes straight to the client's
-terminal (colours, width and all). It never reads or writes bytecode caches:
-``sys.dont_write_bytecode`` plus a fresh, empty ``sys.pycache_prefix`` cover
-learner modules, katas and pytest's assertion-rewrite cache alike.
+The server forks the child before the request it will serve arrives: the child
+starts the devices the run will use (see ``warm.warm_devices``), names itself
+``kata-waiting`` and waits on its end of a socket pair. Nothing of the learner's
+or the katas' is imported before the request. The request brings the client's
+stdin/stdout/stderr, working directory, environment and arguments, which the
+child takes over, so its output goes straight to the client's terminal (colours,
+width and all). It never reads or writes bytecode caches: ``sys.dont_write_bytecode``
+plus a ``sys.pycache_prefix`` that cannot exist (a folder inside ``/dev/null``)
+cover learner modules, katas and pytest's assertion-rewrite cache alike.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ import io
 import mmap
 import os
 import signal
+import socket
 import struct
 import sys
 import traceback
 from typing import Any, NoReturn
 
+from katakit.runner import protocol, rewritten, warm
+
+NO_BYTECODE = os.path.join(os.devnull, "kata-no-bytecode")  # never a folder, so never a cache
 _SHARED = struct.Struct("!BiI")  # finished flag, exit code, length of the current node id
 SHARED_SIZE = 4096
 
@@ -62,21 +70,37 @@ class Tracker:
 
 
 def run(
-    request: dict[str, Any],
-    fds: list[int],
+    inbox: socket.socket,
+    profile: dict[str, Any],
     progress: Progress,
-    pycache: str,
     server_fds: list[int],
     server_pid: int,
 ) -> NoReturn:
-    """Run pytest as the client asked; never returns."""
+    """Warm the devices ``profile`` names, wait for a request on ``inbox``, run it.
+
+    ``profile`` holds the environment and ``--device`` values of the request the
+    server expects (the last one it served); it only decides what to warm: the
+    request that arrives brings its own. Never returns.
+    """
     code = 1
     try:
         _detach(server_fds, server_pid)
+        _name(b"kata-warming")
+        os.environ.clear()
+        os.environ.update(profile["env"])
+        warm.warm_devices(profile["devices"])
+        _name(b"kata-waiting")
+        try:
+            request, fds = protocol.receive_request(inbox)
+        except (OSError, ValueError):  # the server went away or discarded this child
+            os._exit(0)
+        inbox.close()
+        _name(b"kata-run")
         _adopt(request, fds)
         sys.dont_write_bytecode = True
-        sys.pycache_prefix = pycache
+        sys.pycache_prefix = NO_BYTECODE
         _forget_harness()
+        rewritten.use()
         import pytest
 
         code = int(pytest.main(list(request["args"]), plugins=[Tracker(progress)]))
@@ -95,6 +119,16 @@ def run(
                 pass
         progress.finish(code)
         os._exit(code)
+
+
+def _name(name: bytes) -> None:
+    """Set this process's name as ``ps`` and ``/proc/PID/comm`` show it (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(15, name, 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
 
 
 def _detach(server_fds: list[int], server_pid: int) -> None:

@@ -8,6 +8,8 @@ module (``-p katakit.runner.ptw_dirs`` in ``addopts``); when it sees ``ptw``'s
 command module loaded, it makes ``ptw`` watch ``src/`` and ``katas/`` of the
 checkout it was started in, unless folders were named on the command line.
 Anywhere else this module does nothing.
+
+PYTEST_DONT_REWRITE: the warm runner imports this module before pytest runs.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""The warm server: imports once, forks a fresh child per request.
+"""The warm server: imports once; a child forked ahead of each request serves it.
 
 Started by the client (``python -m katakit.runner.server``) in its own session.
 It serves one request at a time on a Unix socket, exits when idle, when every
 client session it served has ended, or when the harness code or the installed
-packages change (the client then starts a new one).
+packages change (the client then starts a new one). Each run is served by the
+child waiting for it (``standby``), forked after the previous run.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ import fcntl
 import gc
 import os
 import selectors
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import child, focus, hazards, location, protocol, warm
+from katakit.runner import focus, hazards, location, protocol, rewritten, standby, warm
 from katakit.runner.freshness import fingerprint
 
 GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
@@ -45,6 +44,7 @@ class Server:
         self.selector = selectors.DefaultSelector()
         self.listener: socket.socket | None = None
         self.fingerprint = fingerprint(root)
+        self.waiting: standby.Waiting | None = None  # the child forked for the next request
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -112,6 +112,7 @@ class Server:
                     self._drop_owner(pid)
 
     def serve(self) -> None:
+        self.prepare(standby.profile_of({"env": dict(os.environ), "args": []}))
         last = time.monotonic()
         while True:
             left = self.idle - (time.monotonic() - last)
@@ -196,22 +197,29 @@ class Server:
                     pass
 
     def run(self, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
-        progress = child.Progress()
-        pycache = tempfile.mkdtemp(prefix="kata-pycache-")
-        server_fds = [conn.fileno(), self.listener.fileno(), self.selector.fileno()]
-        server_fds += [fd for fd in self.owners.values() if fd is not None]
-        server_fds += _LOCK_FDS
-        me = os.getpid()
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:
-            child.run(request, fds, progress, pycache, server_fds, me)
+        profile = standby.profile_of(request)
+        waiting = standby.take(self.waiting, self.root, profile)
+        self.waiting = None
         try:
+            if waiting is not None:
+                try:
+                    waiting.hand_over(request, fds)
+                except OSError:  # it died after all
+                    waiting.discard()
+                    waiting = None
+            if waiting is None:
+                fresh = standby.fork(self.root, profile, self._server_fds(conn))
+                try:
+                    fresh.hand_over(request, fds)
+                except OSError:
+                    fresh.discard()
+                    raise
+                waiting = fresh
             for fd in fds:
                 os.close(fd)
             fds.clear()
-            status = self._supervise(conn, pid)
-            done, code, where = progress.read()
+            status = self._supervise(conn, waiting.pid)
+            done, code, where = waiting.progress.read()
             reply: dict[str, Any] = {"event": "done", "code": code}
             if status.get("killed"):
                 reply = {"event": "killed", "code": 2, "where": where}
@@ -227,8 +235,26 @@ class Server:
             except OSError:
                 pass
         finally:
-            progress.close()
-            shutil.rmtree(pycache, ignore_errors=True)
+            if waiting is not None:
+                waiting.release()
+            self.prepare(profile, conn)
+
+    # -- the waiting child -----------------------------------------------------
+
+    def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
+        """Fork the child that waits for the next request (unless forking is unsafe now)."""
+        if self.waiting is None and hazards.fork_hazard() is None:
+            rewritten.refresh(self.root)
+            try:
+                self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
+            except OSError:  # no fork now: the next request forks its own child
+                self.waiting = None
+
+    def _server_fds(self, conn: socket.socket | None) -> list[int]:
+        """The server's descriptors, which a child closes first."""
+        fds = [self.listener.fileno(), self.selector.fileno(), *_LOCK_FDS]
+        fds += [fd for fd in self.owners.values() if fd is not None]
+        return fds + ([conn.fileno()] if conn is not None else [])
 
     def _supervise(self, conn: socket.socket, pid: int) -> dict[str, Any]:
         """Wait for the child; pass on interrupts; kill it when it will not stop."""
