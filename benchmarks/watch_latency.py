@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COPIED = ["katas", "src", "solutions", "katas.toml", "conftest.py", "pytest.ini"]
 DONE = re.compile(rb"katas complete")
 BIN = Path(sys.executable).parent
-FAKE_DEVICE_ENV = "KATA_RUNNER_FAKE_DEVICE_INIT"  # katakit.runner.warm.FAKE_DEVICE_ENV
+FAKE_DEVICE_ENV = "KATA_RUNNER_FAKE_DEVICE_INIT"  # katakit.runner.preload.FAKE_DEVICE_ENV
 STANDIN_DELAY = 0.3  # seconds: the stand-in plugin's set-up, and the stand-in GPU start-up
 
 

@@ -10,6 +10,14 @@ from pathlib import Path
 
 from katakit.catalog import NOT_A_CHECKOUT, Catalog, Kata, find_root, load
 
+WATCHED = ("src", "katas")  # the folders `ptw` and `kata watch` watch for saves
+
+
+def clear_screen() -> None:
+    """Home the cursor and clear the screen and its scrollback."""
+    sys.stdout.write("\033[H\033[2J\033[3J")
+    sys.stdout.flush()
+
 
 class KataError(Exception):
     """A problem the learner can fix; ``kata`` prints it as one line and exits with 2."""

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from katakit.catalog import NOT_A_CHECKOUT, find_root
+from katakit.console import WATCHED, clear_screen
 from katakit.runner import client
 
-WATCHED = ("src", "katas")
 KEYS = "h hint, l list, r run again, s solution, q quit"
 SETTLE = 0.02  # seconds to wait for the rest of an editor's save to arrive
 POLL_INTERVAL = 0.25  # seconds between scans with --poll
@@ -75,8 +75,7 @@ def _drain(events: queue.Queue[Path], first: Path) -> list[Path]:
 
 def _clear() -> None:
     if sys.stdout.isatty():
-        sys.stdout.write("\033[H\033[2J\033[3J")
-        sys.stdout.flush()
+        clear_screen()
 
 
 USAGE_ERRORS = (3, 4)  # pytest's exit status for an internal error and a usage error

@@ -24,7 +24,7 @@ from helpers import run
 from katakit import backup, catalog, hints, limits, progress, results, statefiles, timeouts
 from katakit.cli import main
 from katakit.console import KataError
-from katakit.runner import client, fallback, focus, location, protocol
+from katakit.runner import client, focus, forking, location, protocol
 from katakit.runner import server as server_mod
 
 KATA = "katas/test_01_creation.py"
@@ -63,7 +63,7 @@ def long_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "katas.toml").write_text("")
     monkeypatch.delenv(location.SOCKET_ENV, raising=False)
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    monkeypatch.setenv(fallback.RUNNER_ENV, "1")
+    monkeypatch.setenv(forking.RUNNER_ENV, "1")
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.chdir(root)
     return root
@@ -95,7 +95,7 @@ def test_a_planted_temp_folder_is_refused_and_plain_pytest_runs(
         location.prepare(where)
     reasons: list[str] = []
     monkeypatch.setattr(
-        fallback, "run_plain", lambda args, reason, **kw: reasons.append(reason) or 0
+        forking, "run_plain", lambda args, reason, **kw: reasons.append(reason) or 0
     )
     assert client.run(["-q"], owner=0) == 0
     assert len(reasons) == 1 and str(folder) in reasons[0]
@@ -248,8 +248,6 @@ def test_the_client_refuses_a_server_of_another_uid(
 def _request(root: Path, **changes: object) -> dict:
     good = {
         "args": ["-q"],
-        "focus": False,
-        "changed": None,
         "root": str(root),
         "cwd": str(root),
         "env": {"HOME": str(root)},
@@ -313,15 +311,15 @@ def test_a_failure_before_the_run_is_refused_not_fatal(
 ) -> None:
     server = _server(tmp_path, location.Location(tmp_path / "s.sock"))
     monkeypatch.setattr(server_mod.Server, "run", lambda *a: pytest.fail("ran anyway"))
-    monkeypatch.setattr(server_mod.hazards, "fork_hazard", lambda: None)
+    monkeypatch.setattr(server_mod.forking, "fork_hazard", lambda: None)
 
     def broken(*args: object, **kwargs: object) -> list[str]:
-        raise TypeError("a state file the focus code did not expect")
+        raise TypeError("a harness file the fingerprint did not expect")
 
-    monkeypatch.setattr(server_mod.focus, "focus_args", broken)
+    monkeypatch.setattr(server_mod, "fingerprint", broken)
     theirs, ours = _pair()
     with theirs, ours:
-        protocol.send(theirs, _request(tmp_path, focus=True), [0, 1, 2])
+        protocol.send(theirs, _request(tmp_path), [0, 1, 2])
         server.handle(ours)
         ours.close()
         reply = _reply(theirs)
@@ -419,7 +417,7 @@ def _end(pid: int | None) -> None:
 
 def test_runner_recovers(kata_repo: Path) -> None:
     """Deleted state folder, deleted socket, code stuck in C: each costs seconds, not minutes."""
-    env = {location.SOCKET_ENV: "", location.IDLE_ENV: "120", fallback.RUNNER_ENV: "1"}
+    env = {location.SOCKET_ENV: "", location.IDLE_ENV: "120", forking.RUNNER_ENV: "1"}
     cmd = [sys.executable, "-m", "katakit.runner", "--solutions", "-q", "-k", "zeros", KATA]
     servers = []
     try:
@@ -649,10 +647,10 @@ def test_an_unusable_state_folder_means_plain_pytest(
     (kata_repo / ".kata").write_text("not a folder")
     monkeypatch.chdir(kata_repo)
     monkeypatch.delenv(location.SOCKET_ENV, raising=False)
-    monkeypatch.setenv(fallback.RUNNER_ENV, "1")
+    monkeypatch.setenv(forking.RUNNER_ENV, "1")
     reasons: list[str] = []
     monkeypatch.setattr(
-        fallback, "run_plain", lambda args, reason, **kw: reasons.append(reason) or 0
+        forking, "run_plain", lambda args, reason, **kw: reasons.append(reason) or 0
     )
     assert client.run(["-q", KATA], owner=0) == 0
     assert reasons == [f"{kata_repo / '.kata'} is not a plain folder (a symlink or a file)"]
@@ -678,7 +676,7 @@ def test_ids_are_parsed_strictly(
 def test_watch_stops_when_pytest_rejects_the_arguments(
     args: list[str], repo: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setenv(fallback.RUNNER_ENV, "0")  # plain pytest, in a subprocess
+    monkeypatch.setenv(forking.RUNNER_ENV, "0")  # plain pytest, in a subprocess
     done: list[int] = []
     worker = threading.Thread(target=lambda: done.append(main(["watch", *args])), daemon=True)
     worker.start()

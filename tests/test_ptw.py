@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from katakit import results
+from katakit import ptw_defaults, results
 from katakit.catalog import load
-from katakit.runner import client, location, ptw_defaults
+from katakit.runner import client, location
 
 ROOT = Path(__file__).resolve().parents[1]
 PTW = Path(sys.executable).parent / "ptw"
@@ -130,4 +130,4 @@ def test_ptw_section_of_pytest_ini() -> None:
     assert int(section["spool"]) <= 50
     assert config.getboolean("pytest-watch", "clear")
     assert config.getboolean("pytest-watch", "nobeep")
-    assert "-p katakit.runner.ptw_defaults" in config["pytest"]["addopts"]
+    assert "-p katakit.ptw_defaults" in config["pytest"]["addopts"]

@@ -18,7 +18,7 @@ from helpers import run
 from katakit import results
 from katakit.catalog import load
 from katakit.runner import client, focus, location, rewritten
-from katakit.runner import warm as warm_module
+from katakit.runner import preload as preload_module
 
 KATA = "katas/test_01_creation.py"
 
@@ -319,7 +319,7 @@ def test_the_waiting_child_starts_its_devices_before_the_request(
     """A stand-in device start-up (a sleep) runs in the child before any request."""
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
-    slow = {warm_module.FAKE_DEVICE_ENV: "3"}
+    slow = {preload_module.FAKE_DEVICE_ENV: "3"}
     assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
     server = _server(runner_env)
     deadline = time.monotonic() + 3

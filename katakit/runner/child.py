@@ -1,7 +1,7 @@
 """What a forked child does: get ready, wait for a request, run pytest, and exit.
 
 The server forks the child before the request it will serve arrives: the child
-starts the devices the run will use (see ``warm.warm_devices``), names itself
+starts the devices the run will use (see ``preload.warm_devices``), names itself
 ``kata-waiting`` and waits on its end of a socket pair. Nothing of the learner's
 or the katas' is imported before the request. The request brings the client's
 stdin/stdout/stderr, working directory, environment and arguments, which the
@@ -23,7 +23,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from katakit.runner import protocol, rewritten, warm
+from katakit.runner import preload, protocol, rewritten
 
 NO_BYTECODE = os.path.join(os.devnull, "kata-no-bytecode")  # never a folder, so never a cache
 _SHARED = struct.Struct("!BiI")  # finished flag, exit code, length of the current node id
@@ -88,7 +88,7 @@ def run(
         _name(b"kata-warming")
         os.environ.clear()
         os.environ.update(profile["env"])
-        warm.warm_devices(profile["devices"])
+        preload.warm_devices(profile["devices"])
         _name(b"kata-waiting")
         try:
             request, fds = protocol.receive_request(inbox)

@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 
 from katakit.catalog import NOT_A_CHECKOUT, find_root
-from katakit.runner import fallback, focus, location, protocol
+from katakit.runner import focus, forking, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
 SERVER_MODULE = "katakit.runner.server"
 SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1"}  # numpy's BLAS must not start threads
-EXIT_IN_USE = 75  # katakit.runner.server.EXIT_IN_USE (not imported: it pulls in more)
 
 
 class Unavailable(Exception):
@@ -54,16 +53,17 @@ def run(
     a watcher saw change, if it knows them.
     """
     root = find_root()
-    reason = fallback.fork_unavailable()
+    if root is not None:
+        args = focus.focus_args(root, args, changed)  # which katas run is decided here, once
+    reason = forking.fork_unavailable()
     if root is None:
         reason = reason or NOT_A_CHECKOUT
     elif reason is None:
         where = location.for_root(root)
-        focused = focus.wants_focus(args)
         try:
             for _attempt in range(3):
                 try:
-                    return _serve(root, where, args, owner, focused, changed, reraise_interrupt)
+                    return _serve(root, where, args, owner, reraise_interrupt)
                 except Restart:
                     continue
             raise Unavailable("the warm runner keeps restarting")
@@ -71,9 +71,7 @@ def run(
             reason = str(exc)
         except OSError as exc:  # a read-only or full disk, a socket that broke
             reason = f"the warm runner failed ({exc.strerror or exc})"
-    if root is not None:
-        args = focus.focus_args(root, args, changed)
-    return fallback.run_plain(args, reason, replace_process=replace_process)
+    return forking.run_plain(args, reason, replace_process=replace_process)
 
 
 def stop(where: location.Location) -> bool:
@@ -123,12 +121,12 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
         except OSError:
             pass
         code = proc.poll()
-        if code == EXIT_IN_USE and time.monotonic() - spawned > 0.5:
+        if code == protocol.EXIT_IN_USE and time.monotonic() - spawned > 0.5:
             # another server holds the lock: it is starting, exiting right now, or
             # lost its socket (someone deleted it) and must make way
             _stop_orphan(where)
             proc, spawned = _spawn(root, where, owner), time.monotonic()
-        elif code is not None and code != EXIT_IN_USE:
+        elif code is not None and code != protocol.EXIT_IN_USE:
             raise Unavailable(f"the warm runner could not start (see {where.log})")
         time.sleep(0.02)
     proc.kill()
@@ -220,18 +218,14 @@ def _serve(
     where: location.Location,
     args: list[str],
     owner: int,
-    focused: bool,
-    changed: list[Path] | None,
     reraise: bool,
 ) -> int:
     try:
         sock = _connect(where)
     except OSError:
         sock = _start(root, where, owner)
-    request = {
+    request: protocol.Request = {
         "args": args,
-        "focus": focused,  # the server appends the kata files to run
-        "changed": None if changed is None else [str(p) for p in changed],
         "root": str(root),
         "cwd": os.getcwd(),
         "env": dict(os.environ),
@@ -286,9 +280,9 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
                     raise Unavailable(f"the warm runner answered nonsense ({exc})") from None
                 for message in messages:
                     event = message.get("event")
-                    if event == "started":
+                    if event == protocol.STARTED:
                         started = True
-                    elif event == "refused":
+                    elif event == protocol.REFUSED:
                         if message.get("restart"):
                             raise Restart
                         raise Unavailable(str(message.get("reason", "it refused the request")))
@@ -320,14 +314,14 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
     event, code = message.get("event"), message.get("code")
     if isinstance(code, bool) or not isinstance(code, int):
         code = 1
-    if event == "killed":
+    if event == protocol.KILLED:
         print(
             "kata-run: the test run did not stop when asked, so it was killed"
-            + _where(message.get("where", ""), root),
+            + _where(message.get("where", "")),
             file=sys.stderr,
             flush=True,
         )
-    elif event == "crashed":
+    elif event == protocol.CRASHED:
         how = (
             f"was killed by {message['signal']}"
             if message.get("signal")
@@ -336,7 +330,7 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
         where = message.get("where", "")
         subject = f"kata {message['kata']}" if message.get("kata") else "the test run"
         print(
-            f"{subject} crashed: the test process {how}{_where(where, root)}",
+            f"{subject} crashed: the test process {how}{_where(where)}",
             file=sys.stderr,
             flush=True,
         )
@@ -345,7 +339,7 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
     return code
 
 
-def _where(nodeid: str, root: Path) -> str:
+def _where(nodeid: str) -> str:
     return f" (in {nodeid})" if nodeid else ""
 
 

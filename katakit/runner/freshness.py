@@ -8,7 +8,7 @@ from pathlib import Path
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
-HARNESS_FILES = ("conftest.py", "pytest.ini", "katas/conftest.py")
+HARNESS_FILES = ("conftest.py", "pytest.ini")
 
 
 def _watched(root: Path) -> list[str]:

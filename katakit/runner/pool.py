@@ -182,8 +182,8 @@ class _Spawned:
 
 def _starter() -> type[_Forked] | type[_Spawned]:
     """Fork where that is safe (Linux, one thread, torch imported but unused)."""
-    from katakit.runner.hazards import fork_hazard
-    from katakit.runner.warm import preload
+    from katakit.runner.forking import fork_hazard
+    from katakit.runner.preload import preload
 
     if not (hasattr(os, "fork") and sys.platform == "linux"):
         return _Spawned

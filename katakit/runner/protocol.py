@@ -8,9 +8,36 @@ raises ``BadMessage``; ``peer_uid`` says which user is at the other end.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import struct
-from typing import Any
+from typing import Any, TypedDict
+
+EXIT_IN_USE = 75  # a server's exit status when another one holds the lock
+
+# replies, in a message's "event"
+STARTED = "started"  # the child runs: {"pid"}
+DONE = "done"  # pytest finished: {"code"}
+KILLED = "killed"  # the run would not stop when asked: {"code", "where"}
+CRASHED = "crashed"  # the child died before pytest finished: {"code", "where", "kata", ...}
+REFUSED = "refused"  # not served: {"restart", "reason"}; the client restarts or runs plain
+STOPPED = "stopped"  # the answer to {"stop": true}
+
+
+class Request(TypedDict):
+    """A run request: the client's pytest arguments (already focused) and its context.
+
+    stdin, stdout and stderr travel beside it as file descriptors.
+    """
+
+    args: list[str]  # pytest's arguments, the kata files to run included
+    root: str  # the checkout (absolute)
+    cwd: str  # the client's working directory (absolute)
+    env: dict[str, str]  # the client's environment
+    owner: int  # the process whose end lets the server exit
+    streams: dict[str, list[str]]  # stdin/stdout/stderr -> [encoding, errors]
+    argv0: str  # how the client was called, for pytest's sys.argv
+
 
 _HEADER = struct.Struct("!I")
 _MAX_FDS = 3
@@ -94,9 +121,49 @@ def receive_request(sock: socket.socket) -> tuple[dict[str, Any], list[int]]:
 
 
 def _close(fd: int) -> None:
-    import os
-
     try:
         os.close(fd)
     except OSError:
         pass
+
+
+def _strings(value: object, limit: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= limit
+        and all(isinstance(v, str) and "\0" not in v for v in value)
+    )
+
+
+def problem(request: dict[str, Any], fds: list[int]) -> str | None:
+    """What is wrong with a run request (its shape, its folders; see ``Request``), or None."""
+    if "stop" in request:
+        return "stop is not true"
+    if len(fds) != 3:
+        return "it did not pass stdin, stdout and stderr"
+    if not _strings(request.get("args"), 10_000):
+        return "args is not a list of strings"
+    owner = request.get("owner")
+    if isinstance(owner, bool) or not isinstance(owner, int) or not 0 <= owner < 1 << 31:
+        return "owner is not a process id"
+    env = request.get("env")
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and "=" not in k and "\0" not in k + v
+        for k, v in env.items()
+    ):
+        return "env is not a map of names to strings"
+    streams = request.get("streams", {})
+    if not isinstance(streams, dict) or not all(
+        k in ("stdin", "stdout", "stderr") and _strings(v, 2) and len(v) == 2
+        for k, v in streams.items()
+    ):
+        return "streams is not a map of stream names to encodings"
+    if not isinstance(request.get("argv0", ""), str):
+        return "argv0 is not a string"
+    for key in ("root", "cwd"):
+        value = request.get(key)
+        if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):
+            return f"{key} is not an absolute path"
+        if not os.path.isdir(value):
+            return f"{key} is not a folder"
+    return None

@@ -22,12 +22,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import focus, hazards, location, protocol, rewritten, standby, warm
+from katakit.runner import forking, location, preload, protocol, rewritten, standby, supervise
 from katakit.runner.freshness import fingerprint
-
-GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
-RUN_LIMIT = 900.0  # hard limit on one run; per-test limits come from the plugin
-EXIT_IN_USE = 75  # another server holds the lock
 
 
 class Shutdown(Exception):
@@ -153,9 +149,9 @@ class Server:
             return
         try:
             if request.get("stop") is True:
-                protocol.send(conn, {"event": "stopped"})
+                protocol.send(conn, {"event": protocol.STOPPED})
                 raise Shutdown
-            problem = _problem(request, fds)
+            problem = protocol.problem(request, fds)
             if problem:
                 print(f"refused a request: {problem}", file=sys.stderr, flush=True)
                 _refuse(conn, f"the warm runner refused the request ({problem})")
@@ -165,24 +161,16 @@ class Server:
                 protocol.send(
                     conn,
                     {
-                        "event": "refused",
+                        "event": protocol.REFUSED,
                         "restart": True,
                         "reason": "the harness or installed packages changed",
                     },
                 )
                 raise Shutdown
-            hazard = hazards.fork_hazard()
+            hazard = forking.fork_hazard()
             if hazard:
-                protocol.send(conn, {"event": "refused", "restart": False, "reason": hazard})
+                protocol.send(conn, {"event": protocol.REFUSED, "restart": False, "reason": hazard})
                 raise Shutdown
-            if request["focus"]:
-                changed = request["changed"]
-                request["args"] = focus.focus_args(
-                    Path(request["root"]),
-                    list(request["args"]),
-                    None if changed is None else [Path(p) for p in changed],
-                    Path(request["cwd"]),
-                )
             self.run(conn, request, fds)
         except Shutdown:
             raise
@@ -218,16 +206,16 @@ class Server:
             for fd in fds:
                 os.close(fd)
             fds.clear()
-            status = self._supervise(conn, waiting.pid)
+            status = supervise.supervise(conn, waiting.pid)
             done, code, where = waiting.progress.read()
-            reply: dict[str, Any] = {"event": "done", "code": code}
+            reply: dict[str, Any] = {"event": protocol.DONE, "code": code}
             if status.get("killed"):
-                reply = {"event": "killed", "code": 2, "where": where}
+                reply = {"event": protocol.KILLED, "code": 2, "where": where}
             elif not done:
                 reply = {
-                    "event": "crashed",
+                    "event": protocol.CRASHED,
                     "where": where,
-                    "kata": _kata_label(request, where),
+                    "kata": supervise.kata_label(request, where),
                     **status,
                 }
             try:
@@ -243,7 +231,7 @@ class Server:
 
     def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
-        if self.waiting is None and hazards.fork_hazard() is None:
+        if self.waiting is None and forking.fork_hazard() is None:
             rewritten.refresh(self.root)
             try:
                 self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
@@ -256,146 +244,11 @@ class Server:
         fds += [fd for fd in self.owners.values() if fd is not None]
         return fds + ([conn.fileno()] if conn is not None else [])
 
-    def _supervise(self, conn: socket.socket, pid: int) -> dict[str, Any]:
-        """Wait for the child; pass on interrupts; kill it when it will not stop."""
-        try:
-            protocol.send(conn, {"event": "started", "pid": pid})
-        except OSError:
-            pass
-        watch = selectors.DefaultSelector()
-        try:
-            pidfd = os.pidfd_open(pid)
-            watch.register(pidfd, selectors.EVENT_READ, "child")
-        except (AttributeError, OSError):
-            pidfd = None
-        conn.setblocking(False)
-        watch.register(conn, selectors.EVENT_READ, "client")
-        reader = protocol.Reader()
-        now = time.monotonic()
-        limit, kill_at, killed = now + RUN_LIMIT, None, False
-        try:
-            while True:
-                finished, status = os.waitpid(pid, os.WNOHANG)
-                if finished:
-                    break
-                now = time.monotonic()
-                if kill_at is not None and now >= kill_at:
-                    _kill_group(pid, signal.SIGKILL)
-                    killed, kill_at = True, None
-                elif kill_at is None and now >= limit:
-                    _interrupt(pid)
-                    kill_at = now + GRACE
-                deadline = min(t for t in (limit, kill_at) if t is not None)
-                timeout = max(0.0, deadline - now)
-                if pidfd is None:
-                    timeout = min(timeout, 0.005)
-                for key, _ in watch.select(timeout):
-                    if key.data != "client":
-                        continue
-                    try:
-                        data = conn.recv(4096)
-                    except BlockingIOError:
-                        continue
-                    except OSError:
-                        data = b""
-                    wants_stop = not data or any(m.get("interrupt") for m in reader.feed(data))
-                    if not data:
-                        watch.unregister(conn)
-                    if wants_stop and kill_at is None and not killed:
-                        _interrupt(pid)
-                        kill_at = time.monotonic() + GRACE
-        finally:
-            watch.close()
-            if pidfd is not None:
-                os.close(pidfd)
-            conn.setblocking(True)
-        _kill_group(pid, signal.SIGKILL)  # whatever the run left behind
-        if killed:
-            return {"killed": True}
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            return {"signal": signal.Signals(sig).name, "code": 128 + sig}
-        return {"status": os.WEXITSTATUS(status), "code": os.WEXITSTATUS(status) or 1}
-
 
 def _refuse(conn: socket.socket, reason: str) -> None:
     try:
-        protocol.send(conn, {"event": "refused", "restart": False, "reason": reason[:300]})
+        protocol.send(conn, {"event": protocol.REFUSED, "restart": False, "reason": reason[:300]})
     except OSError:
-        pass
-
-
-def _strings(value: object, limit: int) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) <= limit
-        and all(isinstance(v, str) and "\0" not in v for v in value)
-    )
-
-
-def _problem(request: dict[str, Any], fds: list[int]) -> str | None:
-    """What is wrong with a run request (its shape, its folders), or None."""
-    if "stop" in request:
-        return "stop is not true"
-    if len(fds) != 3:
-        return "it did not pass stdin, stdout and stderr"
-    if not _strings(request.get("args"), 10_000):
-        return "args is not a list of strings"
-    if not isinstance(request.get("focus"), bool):
-        return "focus is not true or false"
-    changed = request.get("changed")
-    if changed is not None and not _strings(changed, 100_000):
-        return "changed is not a list of paths"
-    owner = request.get("owner")
-    if isinstance(owner, bool) or not isinstance(owner, int) or not 0 <= owner < 1 << 31:
-        return "owner is not a process id"
-    env = request.get("env")
-    if not isinstance(env, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k and "=" not in k and "\0" not in k + v
-        for k, v in env.items()
-    ):
-        return "env is not a map of names to strings"
-    streams = request.get("streams", {})
-    if not isinstance(streams, dict) or not all(
-        k in ("stdin", "stdout", "stderr") and _strings(v, 2) and len(v) == 2
-        for k, v in streams.items()
-    ):
-        return "streams is not a map of stream names to encodings"
-    if not isinstance(request.get("argv0", ""), str):
-        return "argv0 is not a string"
-    for key in ("root", "cwd"):
-        value = request.get(key)
-        if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):
-            return f"{key} is not an absolute path"
-        if not os.path.isdir(value):
-            return f"{key} is not a folder"
-    return None
-
-
-def _kata_label(request: dict[str, Any], nodeid: str) -> str | None:
-    """``03 attributes`` for a node id in that kata's test file."""
-    from katakit.catalog import CatalogError, load
-
-    root = Path(request.get("root", "."))
-    try:
-        test_file = (Path(request["cwd"]) / nodeid.split("::")[0]).resolve()
-        kata = load(root).by_test_file(test_file.relative_to(root.resolve()).as_posix())
-    except (CatalogError, ValueError, OSError):
-        return None
-    return kata.label if kata else None
-
-
-def _interrupt(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGINT)
-    except ProcessLookupError:
-        pass
-
-
-def _kill_group(pid: int, sig: int) -> None:
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
         pass
 
 
@@ -427,14 +280,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not serving: {exc}", file=sys.stderr)
         return 1
     if lock is None:
-        return EXIT_IN_USE
+        return protocol.EXIT_IN_USE
     _LOCK_FDS.append(lock)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
-    failed = warm.preload()
-    hazard = hazards.fork_hazard()
+    failed = preload.preload()
+    hazard = forking.fork_hazard()
     if hazard:
         print(f"not serving: {hazard}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import child, protocol, warm
+from katakit.runner import child, preload, protocol
 from katakit.runner.client import SERVER_ENV
 from katakit.runner.freshness import fingerprint
 
@@ -28,7 +28,7 @@ Key = tuple[Any, ...]
 def profile_of(request: dict[str, Any]) -> dict[str, Any]:
     """What a child needs to know to get ready for a request like ``request``."""
     env = dict(request["env"])
-    return {"env": env, "devices": warm.requested_devices(request["args"], env)}
+    return {"env": env, "devices": preload.requested_devices(request["args"], env)}
 
 
 def key_of(root: Path, profile: dict[str, Any]) -> Key:

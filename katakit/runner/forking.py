@@ -1,10 +1,16 @@
-"""Plain pytest, for where forking a process that imported torch is unsafe or unavailable."""
+"""May this process fork a warm child, and plain pytest where it may not.
+
+The client asks ``fork_unavailable`` (the platform, a switch) before it talks to
+the server; the server asks ``fork_hazard`` (one thread, no CUDA context)
+before every fork. Where either says no, ``run_plain`` runs plain pytest.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
+import threading
 
 RUNNER_ENV = "KATA_RUNNER"  # "0" always runs plain pytest
 
@@ -36,3 +42,23 @@ def run_plain(args: list[str], reason: str, *, replace_process: bool = False) ->
     import subprocess
 
     return subprocess.call(cmd)
+
+
+def thread_count() -> int:
+    """Native threads of this process (Python threads where /proc is missing)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def fork_hazard() -> str | None:
+    """Why forking this process now would be unsafe, or None."""
+    threads = thread_count()
+    if threads != 1:
+        return f"the warm runner has {threads} threads, so forking it is unsafe"
+    torch = sys.modules.get("torch")
+    cuda = getattr(torch, "cuda", None)
+    if cuda is not None and cuda.is_initialized():
+        return "CUDA was initialised in the warm runner, so forking it is unsafe"
+    return None

@@ -4,7 +4,7 @@ pytest-watch 4.2.0 reads its options from the ``[pytest-watch]`` section of
 ``pytest.ini``, but the folders to watch only from its command line: with no
 arguments it watches the whole checkout, virtualenv and caches included. To
 find that ini file, ``ptw`` runs pytest in its own process, which loads this
-module (``-p katakit.runner.ptw_dirs`` in ``addopts``); when it sees ``ptw``'s
+module (``-p katakit.ptw_defaults`` in ``addopts``); when it sees ``ptw``'s
 command module loaded, it makes ``ptw`` watch ``src/`` and ``katas/`` of the
 checkout it was started in, unless folders were named on the command line.
 Anywhere else this module does nothing.
@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-WATCHED = ("src", "katas")
+from katakit.console import WATCHED, clear_screen
+
 POLL_INTERVAL = 0.01  # seconds between ptw's looks at its event queue
 
 
@@ -56,11 +57,6 @@ class _QuickTime:
         time.sleep(min(seconds, POLL_INTERVAL))
 
 
-def _clear_screen() -> None:
-    sys.stdout.write("\033[H\033[2J\033[3J")  # home, clear screen and scrollback
-    sys.stdout.flush()
-
-
 def install() -> None:
     command = sys.modules.get("pytest_watch.command")
     if command is not None and callable(getattr(command, "watch", None)):
@@ -69,7 +65,7 @@ def install() -> None:
     if watcher is not None and getattr(watcher, "time", None) is time:
         watcher.time = _QuickTime()
         if os.name != "nt":
-            watcher.clear = _clear_screen
+            watcher.clear = clear_screen
 
 
 install()

@@ -40,7 +40,7 @@ MODULES = (
     "katakit.report",
     "katakit.testing",
     "katakit.devices",
-    "katakit.runner.ptw_defaults",  # named with -p in pytest.ini; inert outside ptw
+    "katakit.ptw_defaults",  # named with -p in pytest.ini; inert outside ptw
     # standard-library modules pytest imports lazily during a run
     "pdb",
     "faulthandler",
