@@ -7,6 +7,8 @@ of torch (sympy among them) and costs about half a second in every run.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -94,3 +96,26 @@ def assert_tensor(
             f"{diff[worst].item():.6g} at flat index {worst}; rtol={rtol:g}, atol={atol:g})"
         )
     fail(f"{bad} of {close.numel()} values differ")
+
+
+@contextlib.contextmanager
+def junk_in_fresh_memory() -> Iterator[None]:
+    """While inside, fresh memory reads as NaN (ints: their largest value) until written.
+
+    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
+    often zeros, so an answer that never fills its memory would pass by luck.
+    PyTorch's deterministic mode fills such memory every time.
+    """
+    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
+    # the switch it ends in is all that is needed here
+    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
+    before = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    switch(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    try:
+        yield
+    finally:
+        switch(before, warn_only=warn_only)
+        torch.utils.deterministic.fill_uninitialized_memory = fill

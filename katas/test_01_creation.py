@@ -5,6 +5,7 @@ import random
 import pytest
 import torch
 
+from katakit import testing
 from katakit.testing import assert_tensor
 from learner import creation
 
@@ -56,22 +57,13 @@ def junk_memory():
     largest value) every time; a NaN tensor of the same size is also allocated
     and freed first, for allocators that hand the same block back.
     """
-    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
-    # the switch it ends in is all that is needed here
-    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
-    before = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    fill = torch.utils.deterministic.fill_uninitialized_memory
-    switch(True, warn_only=True)
-    torch.utils.deterministic.fill_uninitialized_memory = True
 
     def spoil(shape):
         junk = torch.full(shape, float("nan"))
         del junk
 
-    yield spoil
-    switch(before, warn_only=warn_only)
-    torch.utils.deterministic.fill_uninitialized_memory = fill
+    with testing.junk_in_fresh_memory():
+        yield spoil
 
 
 @pytest.mark.parametrize("shape", SHAPES)

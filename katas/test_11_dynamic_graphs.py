@@ -12,6 +12,7 @@ import random
 import pytest
 import torch
 
+from katakit import testing
 from katakit.testing import assert_tensor
 from learner import dynamic_graphs as dg
 
@@ -38,22 +39,9 @@ def _f64(value):
 
 @pytest.fixture
 def junk_in_fresh_memory():
-    """Fresh memory reads as NaN until written (PyTorch's deterministic mode fills it so).
-
-    ``torch.empty`` and ``empty_like`` otherwise hand out whatever the memory held,
-    often zeros, so a missing initialisation would pass by luck.
-    """
-    # torch.use_deterministic_algorithms also imports the compiler's settings (~2 s);
-    # the switch it ends in is all that is needed here
-    switch = getattr(torch._C, "_set_deterministic_algorithms", torch.use_deterministic_algorithms)
-    before = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    fill = torch.utils.deterministic.fill_uninitialized_memory
-    switch(True, warn_only=True)
-    torch.utils.deterministic.fill_uninitialized_memory = True
-    yield
-    switch(before, warn_only=warn_only)
-    torch.utils.deterministic.fill_uninitialized_memory = fill
+    """Fresh memory reads as NaN until written, so a missing initialisation shows."""
+    with testing.junk_in_fresh_memory():
+        yield
 
 
 def _operations(t):
