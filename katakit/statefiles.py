@@ -141,22 +141,12 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     ``OSError`` the temp file is removed and the old file is left as it was.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode)
+    create_new(tmp, data, mode)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         os.chmod(tmp, mode)  # the umask may have taken bits away
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
 
 
@@ -176,11 +166,15 @@ def create_new(path: Path, data: bytes, mode: int = 0o600) -> None:
         finally:
             os.close(fd)
     except BaseException:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+        _unlink(path)
         raise
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def write_json(root: Path, name: str, value: object, what: str) -> bool:
