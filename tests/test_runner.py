@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
-from helpers import run
+from helpers import Result, run
 
 from katakit import results
 from katakit.catalog import load
@@ -194,33 +194,40 @@ def install_standin_plugin(folder: Path) -> Path:
 
 
 def test_learner_runs_ignore_installed_plugins_unless_asked(
-    kata_repo: Path, tmp_path: Path
+    kata_repo: Path, tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Plain pytest runs in this process (its plugins come from the same entry points);
+    ``kata-run`` in a process of its own with a server of its own."""
     mark = tmp_path / "mark.txt"
     site = install_standin_plugin(tmp_path / "site")
+    monkeypatch.syspath_prepend(site)
+    monkeypatch.setenv("STANDIN_MARK", str(mark))
+    monkeypatch.chdir(kata_repo)
     env = {
         "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
-        "STANDIN_MARK": str(mark),
         location.SOCKET_ENV: str(tmp_path / "s.sock"),
     }
+
+    def plain(*args: str) -> Result:
+        result = pytester.runpytest_inprocess(*args)
+        return Result(int(result.ret), result.stdout.str(), result.stderr.str())
+
+    def kata_run(*args: str) -> Result:
+        return run([sys.executable, "-m", "katakit.runner", *args], kata_repo, env=env)
+
     args = ["--solutions", "-q", "-k", "zeros", KATA]
     try:
         # a run that autoloads plugins (pytest's default) sees the stand-in
-        autoload = run(
-            [sys.executable, "-m", "pytest", "-c", os.devnull, "--co", "-q"],
-            kata_repo,
-            env={**env, "PYTEST_ADDOPTS": ""},
-        )
+        autoload = plain("-c", os.devnull, "--co", "-q")
         assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
-        for learner_runner in ("pytest", "katakit.runner"):
+        for learner_run in (plain, kata_run):
             mark.unlink()
-            command = [sys.executable, "-m", learner_runner]
-            out = run([*command, *args], kata_repo, env=env)
+            out = learner_run(*args)
             assert out.returncode == 0, out.stdout + out.stderr
-            assert not mark.exists(), learner_runner
-            opted = run([*command, "-p", "standin", *args], kata_repo, env=env)
+            assert not mark.exists(), learner_run.__name__
+            opted = learner_run("-p", "standin", *args)
             assert opted.returncode == 0, opted.stdout + opted.stderr
-            assert mark.read_text() == "configured\n", learner_runner
+            assert mark.read_text() == "configured\n", learner_run.__name__
     finally:
         client.stop(location.Location(tmp_path / "s.sock"))
 
