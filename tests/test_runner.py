@@ -235,14 +235,16 @@ def test_learner_runs_ignore_installed_plugins_unless_asked(
 # -- never stale ----------------------------------------------------------------
 
 
-def test_two_same_size_edits_in_one_second_are_both_seen(kata_repo: Path, warm) -> None:
+def test_two_same_size_edits_in_one_second_are_both_seen(
+    kata_repo: Path, warm, inline_pytest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     test = kata_repo / "katas" / "test_zz_stale.py"
     test.write_text("def test_sum():\n    assert 1 + 1 == 2\n")
     impl = _impl(kata_repo, "\nSTALE = 1 + 1\nassert STALE == 2\n")
     module = impl / "creation.py"
     # a plain run that writes bytecode: the stale .pyc a cache could wrongly reuse
-    env = {"PYTHONDONTWRITEBYTECODE": ""}
-    first = run([sys.executable, "-m", "pytest", "-q", str(test)], kata_repo, env=env)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = inline_pytest("-q", str(test))
     assert first.returncode == 0, first.stdout
     caches = sorted(kata_repo.rglob("*.pyc"))
     assert caches
