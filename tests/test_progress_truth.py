@@ -344,7 +344,7 @@ def slow_impl(repo: Path, body: str) -> Path:
     return impl
 
 
-SLEEP = "    import time\n\n    time.sleep(1.0)\n    return torch.__version__\n"
+SLEEP = "    import time\n\n    time.sleep(0.6)\n    return torch.__version__\n"
 
 
 def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
@@ -370,7 +370,7 @@ def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
 
 def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
     body = (
-        "    import sys, time\n\n    sys.settrace(lambda *a: None)\n    time.sleep(1.0)\n"
+        "    import sys, time\n\n    sys.settrace(lambda *a: None)\n    time.sleep(0.6)\n"
         "    sys.settrace(None)\n    return torch.__version__\n"
     )
     impl = slow_impl(kata_repo, body)
