@@ -50,12 +50,27 @@ def status_json(repo: Path, capsys: pytest.CaptureFixture) -> str:
     return capsys.readouterr().out
 
 
+@pytest.fixture(scope="module")
+def half_done_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the first ``half_done`` repository is kept, for the later tests to copy."""
+    return tmp_path_factory.mktemp("half-done") / "repo"
+
+
 @pytest.fixture
-def half_done(kata_repo: Path, inline_pytest) -> Path:
-    """Katas 00 and 01 solved, kata 02 passing all but one function, results saved."""
-    solve(kata_repo, "environment", "creation", "numpy_bridge")
-    edit(kata_repo / "src" / "numpy_bridge.py", *BROKEN)
-    inline_pytest(*FIRST_THREE)
+def half_done(kata_repo: Path, inline_pytest, half_done_made: Path) -> Path:
+    """Katas 00 and 01 solved, kata 02 passing all but one function, results saved.
+
+    Made by a real run once per module; each test gets a copy (with the same mtimes).
+    """
+    if half_done_made.exists():
+        for part in kata_repo.iterdir():  # the folder itself is the current one
+            shutil.rmtree(part) if part.is_dir() else part.unlink()
+        shutil.copytree(half_done_made, kata_repo, symlinks=True, dirs_exist_ok=True)
+    else:
+        solve(kata_repo, "environment", "creation", "numpy_bridge")
+        edit(kata_repo / "src" / "numpy_bridge.py", *BROKEN)
+        inline_pytest(*FIRST_THREE)
+        shutil.copytree(kata_repo, half_done_made, symlinks=True)
     katas = saved(kata_repo)
     assert katas["00"]["passed"] == katas["00"]["total"] > 0
     assert 0 < katas["02"]["passed"] < katas["02"]["total"]
@@ -329,7 +344,7 @@ def slow_impl(repo: Path, body: str) -> Path:
     return impl
 
 
-SLEEP = "    import time\n\n    time.sleep(1.0)\n    return torch.__version__\n"
+SLEEP = "    import time\n\n    time.sleep(0.6)\n    return torch.__version__\n"
 
 
 def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
@@ -355,7 +370,7 @@ def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
 
 def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
     body = (
-        "    import sys, time\n\n    sys.settrace(lambda *a: None)\n    time.sleep(1.0)\n"
+        "    import sys, time\n\n    sys.settrace(lambda *a: None)\n    time.sleep(0.6)\n"
         "    sys.settrace(None)\n    return torch.__version__\n"
     )
     impl = slow_impl(kata_repo, body)

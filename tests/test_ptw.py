@@ -22,8 +22,9 @@ PTW = Path(sys.executable).parent / "ptw"
 DONE = "katas complete"  # the progress summary ends every run
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def runner_env(tmp_path_factory: pytest.TempPathFactory):
+    """A warm server of this module's own, shared by its tests; stopped afterwards."""
     folder = tmp_path_factory.mktemp("ptw-runner")
     env = {location.SOCKET_ENV: str(folder / "s.sock"), location.IDLE_ENV: "60"}
     yield env

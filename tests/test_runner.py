@@ -13,7 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers import run
+import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
+from helpers import Result, run
 
 from katakit import results
 from katakit.catalog import load
@@ -153,18 +154,19 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", ["passing", "stubs", *BROKEN])
-def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, run_pytest) -> None:
+def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, inline_pytest) -> None:
     if case == "passing":
         args = ["--solutions", "-q", KATA]
     elif case == "stubs":
         args = ["-q", KATA]
     else:
         args = ["--impl", str(_impl(kata_repo, BROKEN[case])), "-q", KATA]
-    plain = run_pytest(*args)
+    plain = inline_pytest(*args)  # in this process: the same pytest, the same plugin
     hot = warm(*args)
     assert hot.returncode == plain.returncode
-    assert _normal(hot.stdout) == _normal(plain.stdout)
-    assert hot.stderr == plain.stderr
+    # the in-process run's text is its lines joined: the final newline is dropped
+    assert _normal(hot.stdout) == _normal(plain.stdout) + "\n"
+    assert hot.stderr.splitlines() == plain.stderr.splitlines()
     assert "running plain pytest" not in hot.stderr
 
 
@@ -191,34 +193,41 @@ def install_standin_plugin(folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("how", ["pytest", "kata-run"])
 def test_learner_runs_ignore_installed_plugins_unless_asked(
-    how: str, kata_repo: Path, tmp_path: Path
+    kata_repo: Path, tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Plain pytest runs in this process (its plugins come from the same entry points);
+    ``kata-run`` in a process of its own with a server of its own."""
     mark = tmp_path / "mark.txt"
     site = install_standin_plugin(tmp_path / "site")
+    monkeypatch.syspath_prepend(site)
+    monkeypatch.setenv("STANDIN_MARK", str(mark))
+    monkeypatch.chdir(kata_repo)
     env = {
         "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
-        "STANDIN_MARK": str(mark),
         location.SOCKET_ENV: str(tmp_path / "s.sock"),
     }
-    command = [sys.executable, "-m", "pytest" if how == "pytest" else "katakit.runner"]
+
+    def plain(*args: str) -> Result:
+        result = pytester.runpytest_inprocess(*args)
+        return Result(int(result.ret), result.stdout.str(), result.stderr.str())
+
+    def kata_run(*args: str) -> Result:
+        return run([sys.executable, "-m", "katakit.runner", *args], kata_repo, env=env)
+
     args = ["--solutions", "-q", "-k", "zeros", KATA]
     try:
         # a run that autoloads plugins (pytest's default) sees the stand-in
-        autoload = run(
-            [sys.executable, "-m", "pytest", "-c", os.devnull, "--co", "-q"],
-            kata_repo,
-            env={**env, "PYTEST_ADDOPTS": ""},
-        )
+        autoload = plain("-c", os.devnull, "--co", "-q")
         assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
-        mark.unlink()
-        out = run([*command, *args], kata_repo, env=env)
-        assert out.returncode == 0, out.stdout + out.stderr
-        assert not mark.exists()
-        opted = run([*command, "-p", "standin", *args], kata_repo, env=env)
-        assert opted.returncode == 0, opted.stdout + opted.stderr
-        assert mark.read_text() == "configured\n"
+        for learner_run in (plain, kata_run):
+            mark.unlink()
+            out = learner_run(*args)
+            assert out.returncode == 0, out.stdout + out.stderr
+            assert not mark.exists(), learner_run.__name__
+            opted = learner_run("-p", "standin", *args)
+            assert opted.returncode == 0, opted.stdout + opted.stderr
+            assert mark.read_text() == "configured\n", learner_run.__name__
     finally:
         client.stop(location.Location(tmp_path / "s.sock"))
 
@@ -226,14 +235,16 @@ def test_learner_runs_ignore_installed_plugins_unless_asked(
 # -- never stale ----------------------------------------------------------------
 
 
-def test_two_same_size_edits_in_one_second_are_both_seen(kata_repo: Path, warm) -> None:
+def test_two_same_size_edits_in_one_second_are_both_seen(
+    kata_repo: Path, warm, inline_pytest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     test = kata_repo / "katas" / "test_zz_stale.py"
     test.write_text("def test_sum():\n    assert 1 + 1 == 2\n")
     impl = _impl(kata_repo, "\nSTALE = 1 + 1\nassert STALE == 2\n")
     module = impl / "creation.py"
     # a plain run that writes bytecode: the stale .pyc a cache could wrongly reuse
-    env = {"PYTHONDONTWRITEBYTECODE": ""}
-    first = run([sys.executable, "-m", "pytest", "-q", str(test)], kata_repo, env=env)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = inline_pytest("-q", str(test))
     assert first.returncode == 0, first.stdout
     caches = sorted(kata_repo.rglob("*.pyc"))
     assert caches
@@ -319,7 +330,7 @@ def test_the_waiting_child_starts_its_devices_before_the_request(
     """A stand-in device start-up (a sleep) runs in the child before any request."""
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
-    slow = {preload_module.FAKE_DEVICE_ENV: "3"}
+    slow = {preload_module.FAKE_DEVICE_ENV: "2"}
     assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
     server = _server(runner_env)
     deadline = time.monotonic() + 3
