@@ -6,20 +6,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from katakit.checkout import CATALOG_FILE
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-CATALOG_FILE = "katas.toml"
 DEFAULT_TIMEOUT = 5.0
 MAX_ID_DIGITS = 6  # longer numbers are not kata ids (and int() of them is slow)
-
-
-NOT_A_CHECKOUT = (
-    "not inside a torch-katas checkout (no katas.toml here or above): "
-    "cd into the folder you cloned and try again"
-)
 
 
 class CatalogError(Exception):
@@ -71,15 +66,6 @@ class Catalog:
             if kata.tests == relpath:
                 return kata
         return None
-
-
-def find_root(start: Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``katas.toml``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CATALOG_FILE).is_file():
-            return folder
-    return None
 
 
 def load(root: Path) -> Catalog:

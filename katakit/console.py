@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from katakit.catalog import NOT_A_CHECKOUT, Catalog, Kata, find_root, load
+from katakit.catalog import Catalog, Kata, load
+from katakit.checkout import NOT_A_CHECKOUT, find_root
 
 WATCHED = ("src", "katas")  # the folders `ptw` and `kata watch` watch for saves
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from katakit import statefiles
-from katakit.catalog import CATALOG_FILE, Kata
+from katakit.catalog import Kata
+from katakit.checkout import CATALOG_FILE
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from katakit import catalog as catalog_mod
-from katakit import exits, explain, importer, limits, timeouts
+from katakit import checkout, exits, explain, importer, limits, timeouts
 from katakit.timeouts import KataTimeout, SkippedAfterTimeout, alarm
 
 SEED = 1234
@@ -104,7 +104,7 @@ def _impl_outside(config: pytest.Config) -> str:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     root = config.rootpath
-    if not (root / catalog_mod.CATALOG_FILE).is_file():
+    if not (root / checkout.CATALOG_FILE).is_file():
         if config.getoption("impl") is not None:
             raise pytest.UsageError(_impl_outside(config))
         return

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from katakit import catalog, importer
+from katakit import checkout, importer
 
 
 def use(start: Path | None = None) -> Path:
@@ -23,10 +23,10 @@ def use(start: Path | None = None) -> Path:
     checkout changes nothing.
     """
     here = (start or Path.cwd()).resolve()
-    root = catalog.find_root(here)
+    root = checkout.find_root(here)
     if root is None:
         raise ImportError(
-            f"no {catalog.CATALOG_FILE} in {here} or a folder above it: start Python "
+            f"no {checkout.CATALOG_FILE} in {here} or a folder above it: start Python "
             "inside your torch-katas checkout"
         )
     src = root / "src"

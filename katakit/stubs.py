@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from katakit.backup import backup
-from katakit.catalog import NOT_A_CHECKOUT, Kata, find_root, load
+from katakit.catalog import Kata, load
+from katakit.checkout import NOT_A_CHECKOUT, find_root
 
 
 def make_stub(source: str, kata: Kata) -> str:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from katakit.catalog import NOT_A_CHECKOUT, find_root
+from katakit.checkout import NOT_A_CHECKOUT, find_root
 from katakit.console import WATCHED, clear_screen
 from katakit.runner import client
 

@@ -248,6 +248,7 @@ def test_the_client_refuses_a_server_of_another_uid(
 def _request(root: Path, **changes: object) -> dict:
     good = {
         "args": ["-q"],
+        "changed": None,
         "root": str(root),
         "cwd": str(root),
         "env": {"HOME": str(root)},

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from katakit.catalog import NOT_A_CHECKOUT, find_root
+from katakit.checkout import NOT_A_CHECKOUT, find_root
 from katakit.runner import focus, forking, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
@@ -53,8 +53,6 @@ def run(
     a watcher saw change, if it knows them.
     """
     root = find_root()
-    if root is not None:
-        args = focus.focus_args(root, args, changed)  # which katas run is decided here, once
     reason = forking.fork_unavailable()
     if root is None:
         reason = reason or NOT_A_CHECKOUT
@@ -63,7 +61,7 @@ def run(
         try:
             for _attempt in range(3):
                 try:
-                    return _serve(root, where, args, owner, reraise_interrupt)
+                    return _serve(root, where, args, owner, changed, reraise_interrupt)
                 except Restart:
                     continue
             raise Unavailable("the warm runner keeps restarting")
@@ -71,6 +69,8 @@ def run(
             reason = str(exc)
         except OSError as exc:  # a read-only or full disk, a socket that broke
             reason = f"the warm runner failed ({exc.strerror or exc})"
+    if root is not None:
+        args = focus.focus_args(root, args, changed)  # as the server does for a warm run
     return forking.run_plain(args, reason, replace_process=replace_process)
 
 
@@ -218,6 +218,7 @@ def _serve(
     where: location.Location,
     args: list[str],
     owner: int,
+    changed: list[Path] | None,
     reraise: bool,
 ) -> int:
     try:
@@ -226,6 +227,7 @@ def _serve(
         sock = _start(root, where, owner)
     request: protocol.Request = {
         "args": args,
+        "changed": None if changed is None else [str(p) for p in changed],
         "root": str(root),
         "cwd": os.getcwd(),
         "env": dict(os.environ),

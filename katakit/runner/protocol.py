@@ -25,12 +25,16 @@ STOPPED = "stopped"  # the answer to {"stop": true}
 
 
 class Request(TypedDict):
-    """A run request: the client's pytest arguments (already focused) and its context.
+    """A run request: the client's pytest arguments and its context.
+
+    The server chooses the kata files to run (``focus.focus_args``), so the
+    client, started on every save, imports nothing to decide it.
 
     stdin, stdout and stderr travel beside it as file descriptors.
     """
 
-    args: list[str]  # pytest's arguments, the kata files to run included
+    args: list[str]  # pytest's arguments as the client got them
+    changed: list[str] | None  # the files a watcher saw change, if it knows them
     root: str  # the checkout (absolute)
     cwd: str  # the client's working directory (absolute)
     env: dict[str, str]  # the client's environment
@@ -160,6 +164,9 @@ def problem(request: dict[str, Any], fds: list[int]) -> str | None:
         return "streams is not a map of stream names to encodings"
     if not isinstance(request.get("argv0", ""), str):
         return "argv0 is not a string"
+    changed = request.get("changed")
+    if changed is not None and not _strings(changed, 100_000):
+        return "changed is not a list of paths"
     for key in ("root", "cwd"):
         value = request.get(key)
         if not isinstance(value, str) or "\0" in value or not os.path.isabs(value):

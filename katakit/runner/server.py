@@ -22,7 +22,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from katakit.runner import forking, location, preload, protocol, rewritten, standby, supervise
+from katakit.runner import (
+    focus,
+    forking,
+    location,
+    preload,
+    protocol,
+    rewritten,
+    standby,
+    supervise,
+)
 from katakit.runner.freshness import fingerprint
 
 
@@ -171,6 +180,13 @@ class Server:
             if hazard:
                 protocol.send(conn, {"event": protocol.REFUSED, "restart": False, "reason": hazard})
                 raise Shutdown
+            changed = request.get("changed")
+            request["args"] = focus.focus_args(
+                Path(request["root"]),
+                list(request["args"]),
+                None if changed is None else [Path(p) for p in changed],
+                Path(request["cwd"]),
+            )
             self.run(conn, request, fds)
         except Shutdown:
             raise
