@@ -31,6 +31,8 @@ class Kata:
     section: str
     hints: tuple[str, ...]
     timeout: float = DEFAULT_TIMEOUT
+    # (learner function, its hints) pairs from ``[kata.function_hints]``
+    function_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def label(self) -> str:
@@ -90,6 +92,7 @@ def load(root: Path) -> Catalog:
                     section=entry["section"],
                     hints=tuple(entry.get("hints", ())),
                     timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
+                    function_hints=_function_hints(entry.get("function_hints", {})),
                 )
             )
         except KeyError as exc:
@@ -97,3 +100,13 @@ def load(root: Path) -> Catalog:
     if not katas:
         raise CatalogError(f"{path} lists no [[kata]] entries")
     return Catalog(root=root, katas=tuple(katas))
+
+
+def _function_hints(table: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, dict):
+        return ()
+    return tuple(
+        (str(name), tuple(h for h in hints if isinstance(h, str)))
+        for name, hints in table.items()
+        if isinstance(hints, list)
+    )

@@ -8,17 +8,10 @@ the kata's own list. How many hints of each kata (``"01"``) or function
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from katakit import statefiles
 from katakit.catalog import Kata
-from katakit.checkout import CATALOG_FILE
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 HINTS_FILE = ".kata/hints.json"
 _NAME = "hints.json"
@@ -36,18 +29,8 @@ def available(kata: Kata) -> list[str]:
 
 def function_hints(root: Path, kata: Kata) -> dict[str, list[str]]:
     """The kata's hints per learner function (empty when the catalogue has none)."""
-    try:
-        data = tomllib.loads((root / CATALOG_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    for entry in data.get("kata", []):
-        if str(entry.get("id")) == kata.id:
-            table = entry.get("function_hints", {})
-            if not isinstance(table, dict):
-                return {}
-            found = {str(k): _usable(v) for k, v in table.items() if isinstance(v, list)}
-            return {k: v for k, v in found.items() if v}
-    return {}
+    found = {name: _usable(hints) for name, hints in kata.function_hints}
+    return {name: hints for name, hints in found.items() if hints}
 
 
 def seen(root: Path) -> dict[str, int]:
