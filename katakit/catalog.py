@@ -70,9 +70,31 @@ class Catalog:
         return None
 
 
+_loaded: dict[Path, tuple[tuple[int, ...], Catalog]] = {}  # path -> (file stamp, catalogue)
+
+
 def load(root: Path) -> Catalog:
-    """Read and validate ``root/katas.toml``."""
+    """Read and validate ``root/katas.toml``.
+
+    A catalogue read before is reused while the file is unchanged (same size,
+    inode and modification and change times): the warm runner's server reads it
+    once and every forked child inherits it.
+    """
     path = root / CATALOG_FILE
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise CatalogError(f"{path} not found: run this inside a torch-katas checkout") from None
+    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    cached = _loaded.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    catalog = _read(path)
+    _loaded[path] = (stamp, catalog)
+    return catalog
+
+
+def _read(path: Path) -> Catalog:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -99,7 +121,7 @@ def load(root: Path) -> Catalog:
             raise CatalogError(f"{path}: kata #{n} lacks the key {exc.args[0]!r}") from None
     if not katas:
         raise CatalogError(f"{path} lists no [[kata]] entries")
-    return Catalog(root=root, katas=tuple(katas))
+    return Catalog(root=path.parent, katas=tuple(katas))
 
 
 def _function_hints(table: object) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -23,6 +23,8 @@ from types import TracebackType
 
 import pytest
 
+from katakit import timeouts
+
 MEMORY_ENV = "KATA_MEMORY_LIMIT"
 MIN_DEFAULT_MEMORY = 2 << 30
 OUTPUT_LIMIT = 64 * 1024  # characters kept per captured section of one test
@@ -107,6 +109,10 @@ class Limits:
             report.sections = [(title, cap_text(text)) for title, text in report.sections]
         return report
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self) -> None:
+        timeouts.disarm()  # the watchdog stays armed between tests
+
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         left = [
@@ -131,8 +137,6 @@ def _no_wait() -> None:
 
 def install(config: pytest.Config) -> None:
     """Apply the limits to this pytest run (memory cap, watchdog output, hooks)."""
-    from katakit import timeouts
-
     try:
         cap_memory()
     except ValueError as exc:

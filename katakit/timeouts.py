@@ -6,9 +6,12 @@ The alarm (``SIGALRM``) interrupts Python code. Code stuck inside one C call
 to run, so each alarm also arms ``faulthandler``'s watchdog thread, which needs
 no interpreter lock: ``GRACE`` seconds after the limit it prints where every
 thread is (the test's file, line and function among them) and ends the process
-with exit status 1. A limit is off for a whole run while a tracer or debugger
-is active (a breakpoint must be able to wait), and an alarm that fires under a
-tracer does nothing: raising inside a trace callback would end the debugging.
+with exit status 1. Arming that watchdog starts a thread and cancelling it joins
+one, so it is armed with ``SLACK`` seconds to spare and re-armed only when a test
+could outlive it: it stays armed between tests and ``disarm`` ends it. A limit
+is off for a whole run while a tracer or debugger is active (a breakpoint must
+be able to wait), and an alarm that fires under a tracer does nothing: raising
+inside a trace callback would end the debugging.
 No torch or pytest import here.
 """
 
@@ -20,14 +23,17 @@ import os
 import signal
 import sys
 import threading
+import time
 from typing import Any
 
 DEBUGGER_MODULES = ("debugpy", "pydevd")
 
 GRACE = 3.0  # seconds past the limit before the watchdog ends the process
+SLACK = 2.0  # seconds the watchdog may fire later than GRACE, so it is re-armed seldom
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
 
 _report_fd: int | None = None  # where the watchdog writes (stderr, not pytest's capture)
+_watchdog_at = 0.0  # time.monotonic() when the armed watchdog fires; 0 when none is armed
 
 
 class KataTimeout(Exception):
@@ -95,8 +101,9 @@ class alarm:
     """Raise ``KataTimeout`` in the main thread after ``seconds``; 0 means no limit.
 
     Uses ``SIGALRM`` with ``setitimer``, so it needs Unix and the main thread;
-    elsewhere it does nothing. After ``report_to_stderr`` it also arms the hard
-    watchdog for ``seconds + GRACE``. Under a tracer the alarm lets the code run on.
+    elsewhere it does nothing. After ``report_to_stderr`` it also makes sure the
+    hard watchdog fires no sooner than ``seconds + GRACE`` from now. Under a
+    tracer the alarm lets the code run on.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -104,12 +111,10 @@ class alarm:
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
         self.seconds = seconds if usable else 0.0
-        self.watchdog = False
 
     def _fire(self, signum: int, frame: object) -> None:
         if sys.gettrace() is not None or debugger() is not None:
-            if self.watchdog:
-                faulthandler.cancel_dump_traceback_later()
+            disarm()
             return  # paused at a breakpoint, or stepping: never interrupt the debugger
         raise KataTimeout(f"timed out after {self.seconds:g} s")
 
@@ -117,25 +122,39 @@ class alarm:
         if self.seconds > 0:
             self.previous = signal.signal(signal.SIGALRM, self._fire)
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            if _report_fd is not None:
-                try:
-                    faulthandler.dump_traceback_later(
-                        self.seconds + GRACE, exit=True, file=_report_fd
-                    )
-                    self.watchdog = True
-                except (OSError, ValueError, RuntimeError):
-                    pass
+            _watch(self.seconds + GRACE)
+        elif _watchdog_at:
+            disarm()  # no limit here: nothing may end this code
 
     def __exit__(self, *exc: object) -> None:
         if self.seconds > 0:
-            if self.watchdog:
-                faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+
+
+def _watch(seconds: float) -> None:
+    """Make sure the watchdog is armed and fires no sooner than ``seconds`` from now."""
+    global _watchdog_at
+    now = time.monotonic()
+    if _report_fd is None or _watchdog_at >= now + seconds:
+        return
+    try:
+        faulthandler.dump_traceback_later(seconds + SLACK, exit=True, file=_report_fd)
+    except (OSError, ValueError, RuntimeError):
+        return
+    _watchdog_at = now + seconds + SLACK
+
+
+def disarm() -> None:
+    """Stop the watchdog (the run is over, or a debugger took over)."""
+    global _watchdog_at
+    if _watchdog_at:
+        faulthandler.cancel_dump_traceback_later()
+        _watchdog_at = 0.0
 
 
 def cancel() -> None:
     """Stop a running alarm (a debugger is taking over); its handler stays until it ends."""
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         signal.setitimer(signal.ITIMER_REAL, 0)
-        faulthandler.cancel_dump_traceback_later()
+    disarm()

@@ -80,10 +80,19 @@ def _gone(pid: int, within: float) -> bool:
 
 
 def _children(pid: int) -> list[str]:
+    """The live children of ``pid`` (a killed child may stay a zombie until it is reaped)."""
     try:
-        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
+    return [child for child in pids if _state(child) not in ("Z", "X", "")]
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def _name(pid: int | str) -> str:

@@ -94,7 +94,6 @@ def run(
             request, fds = protocol.receive_request(inbox)
         except (OSError, ValueError):  # the server went away or discarded this child
             os._exit(0)
-        inbox.close()
         _name(b"kata-run")
         _adopt(request, fds)
         sys.dont_write_bytecode = True
@@ -118,6 +117,10 @@ def run(
             except Exception:
                 pass
         progress.finish(code)
+        try:
+            inbox.send(b"\0")  # the server may answer now, before this process has exited
+        except OSError:
+            pass
         os._exit(code)
 
 

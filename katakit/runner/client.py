@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from katakit.checkout import NOT_A_CHECKOUT, find_root
-from katakit.runner import focus, forking, location, protocol
+from katakit.runner import forking, location, protocol
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
 SERVER_MODULE = "katakit.runner.server"
@@ -70,6 +70,8 @@ def run(
         except OSError as exc:  # a read-only or full disk, a socket that broke
             reason = f"the warm runner failed ({exc.strerror or exc})"
     if root is not None:
+        from katakit.runner import focus
+
         args = focus.focus_args(root, args, changed)  # as the server does for a warm run
     return forking.run_plain(args, reason, replace_process=replace_process)
 

@@ -11,7 +11,10 @@ import json
 import os
 import socket
 import struct
-from typing import Any, TypedDict
+
+TYPE_CHECKING = False  # typing's own flag, without importing typing on every save
+if TYPE_CHECKING:
+    from typing import Any, TypedDict
 
 EXIT_IN_USE = 75  # a server's exit status when another one holds the lock
 
@@ -24,23 +27,25 @@ REFUSED = "refused"  # not served: {"restart", "reason"}; the client restarts or
 STOPPED = "stopped"  # the answer to {"stop": true}
 
 
-class Request(TypedDict):
-    """A run request: the client's pytest arguments and its context.
+if TYPE_CHECKING:
 
-    The server chooses the kata files to run (``focus.focus_args``), so the
-    client, started on every save, imports nothing to decide it.
+    class Request(TypedDict):
+        """A run request: the client's pytest arguments and its context.
 
-    stdin, stdout and stderr travel beside it as file descriptors.
-    """
+        The server chooses the kata files to run (``focus.focus_args``), so the
+        client, started on every save, imports nothing to decide it.
 
-    args: list[str]  # pytest's arguments as the client got them
-    changed: list[str] | None  # the files a watcher saw change, if it knows them
-    root: str  # the checkout (absolute)
-    cwd: str  # the client's working directory (absolute)
-    env: dict[str, str]  # the client's environment
-    owner: int  # the process whose end lets the server exit
-    streams: dict[str, list[str]]  # stdin/stdout/stderr -> [encoding, errors]
-    argv0: str  # how the client was called, for pytest's sys.argv
+        stdin, stdout and stderr travel beside it as file descriptors.
+        """
+
+        args: list[str]  # pytest's arguments as the client got them
+        changed: list[str] | None  # the files a watcher saw change, if it knows them
+        root: str  # the checkout (absolute)
+        cwd: str  # the client's working directory (absolute)
+        env: dict[str, str]  # the client's environment
+        owner: int  # the process whose end lets the server exit
+        streams: dict[str, list[str]]  # stdin/stdout/stderr -> [encoding, errors]
+        argv0: str  # how the client was called, for pytest's sys.argv
 
 
 _HEADER = struct.Struct("!I")

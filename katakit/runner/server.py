@@ -22,6 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from katakit import catalog
 from katakit.runner import (
     focus,
     forking,
@@ -222,7 +223,7 @@ class Server:
             for fd in fds:
                 os.close(fd)
             fds.clear()
-            status = supervise.supervise(conn, waiting.pid)
+            status = supervise.supervise(conn, waiting.pid, waiting.inbox)
             done, code, where = waiting.progress.read()
             reply: dict[str, Any] = {"event": protocol.DONE, "code": code}
             if status.get("killed"):
@@ -238,6 +239,9 @@ class Server:
                 protocol.send(conn, reply)
             except OSError:
                 pass
+            if status.get("finished"):  # the client has its answer: fork the next child first
+                self.prepare(profile, conn)
+                supervise.end(waiting.pid)
         finally:
             if waiting is not None:
                 waiting.release()
@@ -249,6 +253,7 @@ class Server:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
         if self.waiting is None and forking.fork_hazard() is None:
             rewritten.refresh(self.root)
+            _read_catalog(self.root)
             try:
                 self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
             except OSError:  # no fork now: the next request forks its own child
@@ -259,6 +264,14 @@ class Server:
         fds = [self.listener.fileno(), self.selector.fileno(), *_LOCK_FDS]
         fds += [fd for fd in self.owners.values() if fd is not None]
         return fds + ([conn.fileno()] if conn is not None else [])
+
+
+def _read_catalog(root: Path) -> None:
+    """Parse ``katas.toml`` here, so that every child inherits it (see ``catalog.load``)."""
+    try:
+        catalog.load(root)
+    except Exception:  # whatever is wrong with it, the run itself reports
+        pass
 
 
 def _refuse(conn: socket.socket, reason: str) -> None:

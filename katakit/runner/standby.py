@@ -57,11 +57,11 @@ class Waiting:
             return False
 
     def hand_over(self, request: dict[str, Any], fds: list[int]) -> None:
-        """Send ``request`` and the client's descriptors; raises OSError if the child is gone."""
-        try:
-            protocol.send(self.inbox, request, fds)
-        finally:
-            self.inbox.close()
+        """Send ``request`` and the client's descriptors; raises OSError if the child is gone.
+
+        ``inbox`` stays open: the child says there when it has finished.
+        """
+        protocol.send(self.inbox, request, fds)
 
     def discard(self) -> None:
         """Kill the child (and anything it started); it is reaped once it has exited."""
@@ -75,10 +75,10 @@ class Waiting:
             pass
         _dying.append(self.pid)  # waiting for its exit here would delay the run
         reap()
-        self.inbox.close()
         self.release()
 
     def release(self) -> None:
+        self.inbox.close()
         self.progress.close()
 
 

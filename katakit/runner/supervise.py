@@ -14,10 +14,17 @@ from katakit.runner import protocol
 
 GRACE = 3.0  # seconds a child gets to stop after SIGINT before it is killed
 RUN_LIMIT = 900.0  # hard limit on one run; per-test limits come from the plugin
+EXIT_WAIT = 5.0  # seconds a child that said it finished gets to exit
 
 
-def supervise(conn: socket.socket, pid: int) -> dict[str, Any]:
-    """Wait for the child; pass on interrupts; kill it when it will not stop."""
+def supervise(conn: socket.socket, pid: int, inbox: socket.socket) -> dict[str, Any]:
+    """Wait for the child; pass on interrupts; kill it when it will not stop.
+
+    ``inbox`` is the server's end of the child's socket pair: the child writes
+    one byte there once pytest has finished and its output is flushed, so the
+    answer need not wait for the exit of a large process (``{"finished": True}``;
+    ``end`` then reaps it). Otherwise the result says how the child ended.
+    """
     try:
         protocol.send(conn, {"event": protocol.STARTED, "pid": pid})
     except OSError:
@@ -30,6 +37,7 @@ def supervise(conn: socket.socket, pid: int) -> dict[str, Any]:
         pidfd = None
     conn.setblocking(False)
     watch.register(conn, selectors.EVENT_READ, "client")
+    watch.register(inbox, selectors.EVENT_READ, "finished")
     reader = protocol.Reader()
     now = time.monotonic()
     limit, kill_at, killed = now + RUN_LIMIT, None, False
@@ -50,6 +58,11 @@ def supervise(conn: socket.socket, pid: int) -> dict[str, Any]:
             if pidfd is None:
                 timeout = min(timeout, 0.005)
             for key, _ in watch.select(timeout):
+                if key.data == "finished":
+                    watch.unregister(inbox)  # a byte, or the end of a child that died
+                    if _said_finished(inbox) and not killed:
+                        return {"finished": True}
+                    continue
                 if key.data != "client":
                     continue
                 try:
@@ -69,7 +82,7 @@ def supervise(conn: socket.socket, pid: int) -> dict[str, Any]:
         if pidfd is not None:
             os.close(pidfd)
         conn.setblocking(True)
-    _kill_group(pid, signal.SIGKILL)  # whatever the run left behind
+    end(pid, status)
     if killed:
         return {"killed": True}
     if os.WIFSIGNALED(status):
@@ -89,6 +102,26 @@ def kata_label(request: dict[str, Any], nodeid: str) -> str | None:
     except (CatalogError, ValueError, OSError):
         return None
     return kata.label if kata else None
+
+
+def end(pid: int, status: int | None = None) -> None:
+    """Kill whatever the run left behind; reap the child (``status``: already reaped)."""
+    if status is None:
+        deadline = time.monotonic() + EXIT_WAIT
+        while not os.waitpid(pid, os.WNOHANG)[0]:
+            if time.monotonic() > deadline:
+                _kill_group(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.001)
+    _kill_group(pid, signal.SIGKILL)
+
+
+def _said_finished(inbox: socket.socket) -> bool:
+    try:
+        return inbox.recv(1) == b"\0"
+    except OSError:
+        return False
 
 
 def _interrupt(pid: int) -> None:
