@@ -62,8 +62,10 @@ class Watcher:
 
     def __init__(self, args: list[str], cwd: Path, bin_dir: Path, env: dict[str, str]) -> None:
         self.master, slave = pty.openpty()
+        # bytecode caches work as in a learner's shell, even where this one turns them off
+        outer = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env = {
-            **os.environ,
+            **outer,
             "TERM": os.environ.get("TERM", "xterm"),
             "COLUMNS": "100",
             "PATH": os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]),

@@ -213,9 +213,13 @@ class KataSession:
                 "device", [torch.device(d) for d in self.selected], ids=self.selected
             )
 
-    @pytest.fixture(autouse=True)
-    def _kata_seed(self) -> None:
-        """Every test starts from the same seed, so a failure is reproducible."""
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self) -> None:
+        """Every test starts from the same seed, so a failure is reproducible.
+
+        Seeded here, before the test's fixtures are set up (a hook costs a test
+        far less than an autouse fixture).
+        """
         import numpy as np
         import torch
 

@@ -142,9 +142,13 @@ def test_every_test_starts_from_the_same_seed(kata_repo, inline_pytest):
         "def test_a():\n    seen.append(draw())\n"
         "def test_b():\n    seen.append(draw())\n"
         "def test_same():\n    assert seen[0] == seen[1] == draw()\n"
+        "import pytest\n"
+        "@pytest.fixture\n"
+        "def drawn():\n    return draw()\n"
+        "def test_fixtures_are_seeded_too(drawn):\n    assert drawn == seen[0]\n"
     )
     result = inline_pytest("--solutions", "katas/test_zz_seed.py")
-    assert "3 passed" in result.stdout, result.stdout
+    assert "4 passed" in result.stdout, result.stdout
 
 
 # -- learner-friendly output ------------------------------------------------------

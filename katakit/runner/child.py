@@ -23,7 +23,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from katakit.runner import preload, protocol, rewritten
+from katakit.runner import preload, protocol, rehearsal, rewritten
 
 NO_BYTECODE = os.path.join(os.devnull, "kata-no-bytecode")  # never a folder, so never a cache
 _SHARED = struct.Struct("!BiI")  # finished flag, exit code, length of the current node id
@@ -89,6 +89,7 @@ def run(
         os.environ.clear()
         os.environ.update(profile["env"])
         preload.warm_devices(profile["devices"])
+        rehearsal.rehearse()  # pytest's pages become this process's own before the request
         _name(b"kata-waiting")
         try:
             request, fds = protocol.receive_request(inbox)

@@ -35,7 +35,15 @@ class Restart(Exception):
 def main(argv: list[str] | None = None) -> int:
     """The ``kata-run`` command: pytest's arguments in, pytest's exit status out."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return run(args, owner=os.getsid(0), replace_process=True)
+    code = run(args, owner=os.getsid(0), replace_process=True)
+    if argv is None:  # the command itself: end without the interpreter's teardown
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    return code
 
 
 def run(

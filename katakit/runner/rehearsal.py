@@ -1,8 +1,12 @@
-"""One pytest run on a throwaway file, before any child is forked.
+"""One pytest run on a throwaway file: in the server before it forks, and in each
+waiting child before its request arrives.
 
 CPython specialises bytecode once it has run and fills caches (compiled regular
 expressions, for one) that forked children inherit, so a child whose pytest
-code has run once already starts its own run a few milliseconds sooner. The
+code has run once already starts its own run a few milliseconds sooner. In a
+waiting child the rehearsal also copies the memory pages a pytest run writes
+to (a forked child shares its parent's pages until it writes to one), so those
+copies are made while the learner edits rather than after the save. The
 rehearsal runs in a private temporary folder with its own ini file: no
 third-party plugin, no ``conftest.py`` or ini file from elsewhere, no
 ``katas.toml`` (so the kata plugin, and with it torch's device checks, stays
