@@ -262,7 +262,7 @@ class KataSession:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
         try:
-            with alarm(self._limit(item)), exits.blocked():
+            with alarm(self._limit(item), linger=True), exits.blocked():
                 return (yield)
         except KataTimeout as exc:
             if not isinstance(exc, SkippedAfterTimeout):

@@ -7,8 +7,9 @@ to run, so each alarm also arms ``faulthandler``'s watchdog thread, which needs
 no interpreter lock: ``GRACE`` seconds after the limit it prints where every
 thread is (the test's file, line and function among them) and ends the process
 with exit status 1. Arming that watchdog starts a thread and cancelling it joins
-one, so it is armed with ``SLACK`` seconds to spare and re-armed only when a test
-could outlive it: it stays armed between tests and ``disarm`` ends it. A limit
+one, so for tests it is armed with ``SLACK`` seconds to spare and re-armed only
+when a test could outlive it: it lingers between tests (only pytest's own
+bookkeeping runs there) and ``disarm`` ends it with the run. A limit
 is off for a whole run while a tracer or debugger is active (a breakpoint must
 be able to wait), and an alarm that fires under a tracer does nothing: raising
 inside a trace callback would end the debugging.
@@ -102,15 +103,17 @@ class alarm:
 
     Uses ``SIGALRM`` with ``setitimer``, so it needs Unix and the main thread;
     elsewhere it does nothing. After ``report_to_stderr`` it also makes sure the
-    hard watchdog fires no sooner than ``seconds + GRACE`` from now. Under a
-    tracer the alarm lets the code run on.
+    hard watchdog fires no sooner than ``seconds + GRACE`` from now; with
+    ``linger`` the watchdog stays armed afterwards, for the next test to reuse.
+    Under a tracer the alarm lets the code run on.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, linger: bool = False) -> None:
         usable = (
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
         self.seconds = seconds if usable else 0.0
+        self.linger = linger
 
     def _fire(self, signum: int, frame: object) -> None:
         if sys.gettrace() is not None or debugger() is not None:
@@ -130,6 +133,8 @@ class alarm:
         if self.seconds > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            if not self.linger:
+                disarm()
 
 
 def _watch(seconds: float) -> None:

@@ -746,6 +746,37 @@ def test_time_limits_accept_seconds_and_zero() -> None:
             timeouts.parse_limit(bad)
 
 
+def test_the_watchdog_lingers_between_tests_and_not_after_an_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(timeouts, "_report_fd", 2)
+    monkeypatch.setattr(timeouts, "_watchdog_at", 0.0)
+    monkeypatch.setattr(
+        timeouts.faulthandler, "dump_traceback_later", lambda seconds, **_: calls.append(seconds)
+    )
+    monkeypatch.setattr(
+        timeouts.faulthandler, "cancel_dump_traceback_later", lambda: calls.append("cancel")
+    )
+    with timeouts.alarm(5, linger=True):  # a test: armed with room to spare
+        pass
+    with timeouts.alarm(5, linger=True):  # the next test: still armed long enough
+        pass
+    assert calls == [5 + timeouts.GRACE + timeouts.SLACK]
+    with timeouts.alarm(5):  # a learner module's import: nothing lingers after it
+        pass
+    assert calls[-1] == "cancel" and timeouts._watchdog_at == 0.0
+    with timeouts.alarm(0):  # no limit: nothing armed
+        pass
+    assert len(calls) == 2
+
+
+def test_a_run_leaves_no_watchdog_armed(inline_pytest) -> None:
+    result = inline_pytest("--solutions", "-q", KATA)
+    assert result.returncode == 0, result.stdout
+    assert timeouts._watchdog_at == 0.0
+
+
 def test_state_json_is_never_written_with_non_finite_numbers(
     repo: Path, capsys: pytest.CaptureFixture
 ) -> None:
