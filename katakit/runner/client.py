@@ -134,38 +134,13 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
         if code == protocol.EXIT_IN_USE and time.monotonic() - spawned > 0.5:
             # another server holds the lock: it is starting, exiting right now, or
             # lost its socket (someone deleted it) and must make way
-            _stop_orphan(where)
+            location.stop_orphan(where, SERVER_MODULE)
             proc, spawned = _spawn(root, where, owner), time.monotonic()
         elif code is not None and code != protocol.EXIT_IN_USE:
             raise Unavailable(f"the warm runner could not start (see {where.log})")
         time.sleep(0.02)
     proc.kill()
     raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
-
-
-def _stop_orphan(where: location.Location) -> None:
-    """Stop the lock holder if it is a server of ours that listened but lost its socket.
-
-    A server records its pid only once it listens, so a pid file naming a live
-    server while no socket exists means the socket was deleted under it.
-    """
-    if os.path.lexists(where.socket):
-        return
-    pid = location.read_pid(where)
-    if pid is None or pid <= 1:
-        return
-    try:
-        if os.stat(f"/proc/{pid}").st_uid != os.geteuid():
-            return
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            argv = handle.read().split(b"\0")
-    except OSError:
-        return
-    if SERVER_MODULE.encode() in argv and os.fsencode(where.socket) in argv:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except OSError:
-            pass
 
 
 def _spawn(root: Path, where: location.Location, owner: int):

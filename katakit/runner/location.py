@@ -5,12 +5,15 @@ checkout (made 0700), else ``$XDG_RUNTIME_DIR/torch-katas``, else a
 ``torch-katas-<uid>`` temp folder created 0700. A folder that is a symlink,
 belongs to someone else or is group/world-writable is refused (``Unsafe``:
 one line, and the client runs plain pytest). The lock, pid and log files are
-opened with ``O_NOFOLLOW``, so a planted symlink cannot redirect them.
+opened with ``O_NOFOLLOW``, so a planted symlink cannot redirect them. The pid
+file also tells which server holds the lock when its socket was deleted
+(``stop_orphan``).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -154,3 +157,28 @@ def read_pid(location: Location) -> int | None:
     finally:
         os.close(fd)
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def stop_orphan(where: Location, server_module: str) -> None:
+    """Stop the lock holder if it is a server of ours that listened but lost its socket.
+
+    A server records its pid only once it listens, so a pid file naming a live
+    server while no socket exists means the socket was deleted under it.
+    """
+    if os.path.lexists(where.socket):
+        return
+    pid = read_pid(where)
+    if pid is None or pid <= 1:
+        return
+    try:
+        if os.stat(f"/proc/{pid}").st_uid != os.geteuid():
+            return
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            argv = handle.read().split(b"\0")
+    except OSError:
+        return
+    if server_module.encode() in argv and os.fsencode(where.socket) in argv:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass

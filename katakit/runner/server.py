@@ -10,6 +10,7 @@ child waiting for it (``standby``), forked after the previous run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import gc
 import os
@@ -253,7 +254,8 @@ class Server:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
         if self.waiting is None and forking.fork_hazard() is None:
             rewritten.refresh(self.root)
-            _read_catalog(self.root)
+            with contextlib.suppress(Exception):  # whatever is wrong, the run reports it
+                catalog.load(self.root)  # parsed here once, inherited by every child
             try:
                 self.waiting = standby.fork(self.root, profile, self._server_fds(conn))
             except OSError:  # no fork now: the next request forks its own child
@@ -264,14 +266,6 @@ class Server:
         fds = [self.listener.fileno(), self.selector.fileno(), *_LOCK_FDS]
         fds += [fd for fd in self.owners.values() if fd is not None]
         return fds + ([conn.fileno()] if conn is not None else [])
-
-
-def _read_catalog(root: Path) -> None:
-    """Parse ``katas.toml`` here, so that every child inherits it (see ``catalog.load``)."""
-    try:
-        catalog.load(root)
-    except Exception:  # whatever is wrong with it, the run itself reports
-        pass
 
 
 def _refuse(conn: socket.socket, reason: str) -> None:
