@@ -14,7 +14,7 @@ from helpers import run
 
 from katakit import results, view
 from katakit.catalog import load
-from katakit.runner import client, focus, location
+from katakit.runner import client, focus
 
 SIZES = [(80, 24), (120, 40)]
 CREATION = "katas/test_01_creation.py"
@@ -71,19 +71,10 @@ def test_plain_pytest_shows_the_failure_that_matters_last(inline_pytest, kata_re
             assert "is done!" not in result.stdout  # only the run that completes it
 
 
-@pytest.fixture(scope="module")
-def runner_env(tmp_path_factory: pytest.TempPathFactory):
-    """A warm server of this module's own; stopped afterwards."""
-    folder = tmp_path_factory.mktemp("view-runner")
-    env = {location.SOCKET_ENV: str(folder / "s.sock"), location.IDLE_ENV: "60"}
-    yield env
-    client.stop(location.Location(Path(env[location.SOCKET_ENV])))
-
-
-def test_warm_runner_shows_the_same_view(kata_repo, runner_env):
+def test_warm_runner_shows_the_same_view(kata_repo, warm_env):
     from_list_scenario(kata_repo)
     for width, height in SIZES:
-        env = {**runner_env, "COLUMNS": str(width), "LINES": str(height)}
+        env = {**warm_env, "COLUMNS": str(width), "LINES": str(height)}
         result = run([sys.executable, "-m", "katakit.runner"], kata_repo, 180, env=env)
         assert result.returncode == 1, result.stdout + result.stderr
         assert_fits(result.stdout, width, height)
