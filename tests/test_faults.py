@@ -549,8 +549,8 @@ def test_status_run_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "test_hang.py").write_text(
         "import time\n\n\ndef test_hang():\n    time.sleep(20)\n"
     )
-    monkeypatch.setattr(progress, "STATUS_RUN_LIMIT", 1.0, raising=False)
-    with pytest.raises(KataError, match="did not finish within 1 s"):
+    monkeypatch.setattr(progress, "STATUS_RUN_LIMIT", 0.5, raising=False)
+    with pytest.raises(KataError, match="did not finish within 0.5 s"):
         progress.run_katas(tmp_path)
 
 

@@ -21,7 +21,13 @@ CREATION = "katas/test_01_creation.py"
 
 
 def from_list_scenario(repo: Path) -> None:
-    """Kata 00 done; ``from_list`` returns ``torch.Tensor(values)``; the rest of kata 01 stubs."""
+    """Kata 00 done; ``from_list`` returns ``torch.Tensor(values)``; the rest of kata 01 stubs.
+
+    Kata 02 stays, still stubs, for focus to hide; the later katas' files go (a run
+    shows the same rows without them, only the number of hidden failures is smaller).
+    """
+    for later in sorted((repo / "katas").glob("test_*.py"))[3:]:
+        later.unlink()
     shutil.copy2(repo / "solutions" / "environment.py", repo / "src" / "environment.py")
     source = repo / "src" / "creation.py"
     text = source.read_text()
