@@ -12,7 +12,8 @@ could outlive it: it stays armed between tests and ``disarm`` ends it. A limit
 is off for a whole run while a tracer or debugger is active (a breakpoint must
 be able to wait), and an alarm that fires under a tracer does nothing: raising
 inside a trace callback would end the debugging. ``KATA_WATCHDOG_GRACE`` (seconds)
-overrides ``GRACE``, so tests of the watchdog need not wait the full grace.
+overrides ``GRACE`` (and ``SLACK`` is never longer), so tests of the watchdog need
+not wait seconds for it.
 No torch or pytest import here.
 """
 
@@ -31,7 +32,7 @@ DEBUGGER_MODULES = ("debugpy", "pydevd")
 
 # seconds past the limit before the watchdog ends the process
 GRACE = float(os.environ.get("KATA_WATCHDOG_GRACE", 3.0))
-SLACK = 2.0  # seconds the watchdog may fire later than GRACE, so it is re-armed seldom
+SLACK = min(2.0, GRACE)  # seconds the watchdog may fire later than GRACE: re-armed seldom
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
 
 _report_fd: int | None = None  # where the watchdog writes (stderr, not pytest's capture)
