@@ -157,23 +157,22 @@ def test_status_flags_stale_results(repo: Path, capsys: pytest.CaptureFixture) -
     assert "changed" not in row00
 
 
-def test_status_run_runs_the_katas(kata_repo: Path) -> None:
+def test_status_run_runs_the_katas(repo: Path, capsys: pytest.CaptureFixture) -> None:
     # keep one kata, so the run is quick; solve it with its reference solution
-    for test_file in (kata_repo / "katas").glob("test_*.py"):
+    for test_file in (repo / "katas").glob("test_*.py"):
         if not test_file.name.startswith("test_00_"):
             test_file.unlink()
-    (kata_repo / "src/environment.py").write_text(
-        (kata_repo / "solutions/environment.py").read_text()
-    )
-    rc, out, err = kata_cmd("status", "--run", cwd=kata_repo)
+    (repo / "src/environment.py").write_text((repo / "solutions/environment.py").read_text())
+    rc = main(["status", "--run"])
+    out, err = capsys.readouterr()
     assert rc == 0, err
     assert "pytest: " in out and "passed" in out
     row00 = next(line for line in out.splitlines() if " 00 environment" in line)
     assert "done" in row00
     assert out.strip().splitlines()[-1].startswith("Next: kata 01")
-    assert results.load(kata_repo)["00"].state == "done"
-    rc, out, err = kata_cmd("status", "--run", "--json", cwd=kata_repo)
-    assert rc == 0 and json.loads(out)["next"] == "01"
+    assert results.load(repo)["00"].state == "done"
+    rc = main(["status", "--run", "--json"])
+    assert rc == 0 and json.loads(capsys.readouterr().out)["next"] == "01"
 
 
 def test_status_does_not_import_torch(kata_repo: Path) -> None:
