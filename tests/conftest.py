@@ -45,12 +45,12 @@ def run_pytest(kata_repo: Path):
 def warm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The environment of the one warm server the runner, view and ptw tests share.
 
-    Started once, here, by a request whose owner is this process, so it outlives
-    every test and every ``ptw`` session; a client started elsewhere with this
-    environment finds it. A stand-in pytest plugin (``install_standin_plugin``)
-    is on its path, for the test that checks learner runs leave it out. A test
-    may kill it: the next request starts another with the same environment.
-    Stopped at the end.
+    Started once, here, by a client whose owner is this process (a server exits
+    once its owners have), so it outlives every test and every ``ptw`` session;
+    a client started elsewhere with this environment finds it. A stand-in pytest
+    plugin (``install_standin_plugin``) is on its path, for the test that checks
+    learner runs leave it out. A test may kill it: the next request starts
+    another with the same environment. Stopped at the end.
     """
     folder = tmp_path_factory.mktemp("warm")
     site = install_standin_plugin(folder / STANDIN_SITE)
@@ -60,13 +60,13 @@ def warm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         location.IDLE_ENV: "300",
         "PYTHONPATH": os.pathsep.join(paths),
     }
-    repo = copy_repo(folder / "repo")
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        patch.chdir(repo)
-        args = ["--solutions", "-q", "-k", "zeros", "katas/test_01_creation.py"]
-        assert client.run(args, owner=os.getpid()) == 0
+    start = (  # kata-run, owned by this process rather than by its session's leader
+        "import sys; from katakit.runner import client; "
+        f"sys.exit(client.run(sys.argv[1:], owner={os.getpid()}))"
+    )
+    args = ["--solutions", "-q", "-k", "zeros", "katas/test_01_creation.py"]
+    first = run([sys.executable, "-c", start, *args], copy_repo(folder / "repo"), env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
     yield env
     where = location.Location(Path(env[location.SOCKET_ENV]))
     pid = location.read_pid(where)
