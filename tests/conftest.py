@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -73,3 +74,9 @@ def warm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     client.stop(where)
     if pid is not None:
         assert gone(pid, 10), f"the warm server {pid} did not exit"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Leave the objects made so far (torch, numpy, pytest) out of every garbage collection."""
+    gc.collect()
+    gc.freeze()
