@@ -12,7 +12,9 @@ when a test could outlive it: it lingers between tests (only pytest's own
 bookkeeping runs there) and ``disarm`` ends it with the run. A limit
 is off for a whole run while a tracer or debugger is active (a breakpoint must
 be able to wait), and an alarm that fires under a tracer does nothing: raising
-inside a trace callback would end the debugging.
+inside a trace callback would end the debugging. ``KATA_WATCHDOG_GRACE`` (seconds)
+overrides ``GRACE`` (and ``SLACK`` is never longer), so tests of the watchdog need
+not wait seconds for it.
 No torch or pytest import here.
 """
 
@@ -29,8 +31,9 @@ from typing import Any
 
 DEBUGGER_MODULES = ("debugpy", "pydevd")
 
-GRACE = 3.0  # seconds past the limit before the watchdog ends the process
-SLACK = 2.0  # seconds the watchdog may fire later than GRACE, so it is re-armed seldom
+# seconds past the limit before the watchdog ends the process
+GRACE = float(os.environ.get("KATA_WATCHDOG_GRACE", 3.0))
+SLACK = min(2.0, GRACE)  # seconds the watchdog may fire later than GRACE: re-armed seldom
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
 
 _report_fd: int | None = None  # where the watchdog writes (stderr, not pytest's capture)

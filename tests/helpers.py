@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# What a throwaway copy of this repository holds: the katas, the learner's and
+# the reference trees, the catalogue and the configuration (mistakes/ and
+# alternatives/ belong to `kata check`, whose tests use tests/kata_fixture/).
+COPIED = ["katas", "src", "solutions", "katas.toml", "conftest.py", "pytest.ini"]
+
+STANDIN_SITE = "standin-site"  # the stand-in plugin's folder, beside the shared server's socket
+
+
+def copy_repo(repo: Path) -> Path:
+    """Copy the kata parts of this repository into the new folder ``repo``."""
+    repo.mkdir(parents=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, repo / name)
+    return repo
 
 
 def run(cmd: list[str], cwd: Path, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
@@ -22,3 +43,45 @@ class Result:
 
     def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
         self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def install_standin_plugin(folder: Path) -> Path:
+    """A tiny distribution with a ``pytest11`` entry point named ``standin``, in ``folder``.
+
+    Put ``folder`` on ``PYTHONPATH`` and importlib.metadata finds it like any
+    installed package. Its ``pytest_configure`` appends a line to the file named
+    by ``STANDIN_MARK``, so a test can tell whether pytest loaded it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "katas_standin.py").write_text(
+        "import os\n\n\ndef pytest_configure(config):\n"
+        "    with open(os.environ['STANDIN_MARK'], 'a') as f:\n"
+        "        f.write('configured\\n')\n"
+    )
+    info = folder / "katas_standin-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: katas-standin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nstandin = katas_standin\n")
+    return folder
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def gone(pid: int, within: float) -> bool:
+    """Whether ``pid`` exits within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from katakit import backup, catalog, hints, results
+from katakit import backup, catalog, hints, importer, results, shell
 from katakit.cli import main
 from katakit.stubs import stub_for
 
@@ -157,23 +157,22 @@ def test_status_flags_stale_results(repo: Path, capsys: pytest.CaptureFixture) -
     assert "changed" not in row00
 
 
-def test_status_run_runs_the_katas(kata_repo: Path) -> None:
+def test_status_run_runs_the_katas(repo: Path, capsys: pytest.CaptureFixture) -> None:
     # keep one kata, so the run is quick; solve it with its reference solution
-    for test_file in (kata_repo / "katas").glob("test_*.py"):
+    for test_file in (repo / "katas").glob("test_*.py"):
         if not test_file.name.startswith("test_00_"):
             test_file.unlink()
-    (kata_repo / "src/environment.py").write_text(
-        (kata_repo / "solutions/environment.py").read_text()
-    )
-    rc, out, err = kata_cmd("status", "--run", cwd=kata_repo)
+    (repo / "src/environment.py").write_text((repo / "solutions/environment.py").read_text())
+    rc = main(["status", "--run"])
+    out, err = capsys.readouterr()
     assert rc == 0, err
     assert "pytest: " in out and "passed" in out
     row00 = next(line for line in out.splitlines() if " 00 environment" in line)
     assert "done" in row00
     assert out.strip().splitlines()[-1].startswith("Next: kata 01")
-    assert results.load(kata_repo)["00"].state == "done"
-    rc, out, err = kata_cmd("status", "--run", "--json", cwd=kata_repo)
-    assert rc == 0 and json.loads(out)["next"] == "01"
+    assert results.load(repo)["00"].state == "done"
+    rc = main(["status", "--run", "--json"])
+    assert rc == 0 and json.loads(capsys.readouterr().out)["next"] == "01"
 
 
 def test_status_does_not_import_torch(kata_repo: Path) -> None:
@@ -340,38 +339,29 @@ def test_solution_is_gated(
 # -- shell ---------------------------------------------------------------------
 
 
-def test_shell_setup(kata_repo: Path) -> None:
-    # in a separate process: setting up installs the `learner` import hook
-    code = (
-        "from pathlib import Path\n"
-        "from katakit import catalog, shell\n"
-        "root = Path.cwd()\n"
-        "s = shell.setup(root, catalog.load(root).find('01'))\n"
-        "ns = s.namespace\n"
-        "assert ns['torch'].__name__ == 'torch' and ns['np'].__name__ == 'numpy'\n"
-        "assert ns['creation'].__file__ == str(root / 'src' / 'creation.py')\n"
-        "assert callable(ns['creation'].from_list)\n"
-        "assert '%autoreload 2' in s.exec_lines\n"
-        "print(s.banner)\n"
-    )
-    proc = run([sys.executable, "-c", code], kata_repo)
-    assert proc.returncode == 0, proc.stderr
-    assert "src/creation.py" in proc.stdout and "creation.from_list(...)" in proc.stdout
-    assert "Autoreload is on" in proc.stdout
+@pytest.fixture
+def learner_hook():
+    """Forget the ``learner`` import hook ``shell.setup`` installs in this process, afterwards."""
+    yield
+    importer.uninstall()
 
 
-def test_shell_reports_a_broken_learner_file(kata_repo: Path) -> None:
+def test_shell_setup(kata_repo: Path, learner_hook: None) -> None:
+    s = shell.setup(kata_repo, kata(kata_repo))
+    ns = s.namespace
+    assert ns["torch"].__name__ == "torch" and ns["np"].__name__ == "numpy"
+    assert ns["creation"].__file__ == str(kata_repo / "src" / "creation.py")
+    assert callable(ns["creation"].from_list)
+    assert "%autoreload 2" in s.exec_lines
+    assert "src/creation.py" in s.banner and "creation.from_list(...)" in s.banner
+    assert "Autoreload is on" in s.banner
+
+
+def test_shell_reports_a_broken_learner_file(kata_repo: Path, learner_hook: None) -> None:
     (kata_repo / "src/creation.py").write_text("def from_list(values:\n")
-    code = (
-        "from pathlib import Path\n"
-        "from katakit import catalog, shell\n"
-        "s = shell.setup(Path.cwd(), catalog.load(Path.cwd()).find('01'))\n"
-        "assert 'creation' not in s.namespace\n"
-        "print(s.banner)\n"
-    )
-    proc = run([sys.executable, "-c", code], kata_repo)
-    assert proc.returncode == 0, proc.stderr
-    assert "src/creation.py does not import yet: SyntaxError" in proc.stdout
+    s = shell.setup(kata_repo, kata(kata_repo))
+    assert "creation" not in s.namespace
+    assert "src/creation.py does not import yet: SyntaxError" in s.banner
 
 
 def test_shell_session_reloads_saved_edits(kata_repo: Path, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from katakit.runner import server as server_mod
 
 KATA = "katas/test_01_creation.py"
 NOBODY = 65534
+GRACE_ENV = "KATA_WATCHDOG_GRACE"  # no wait past the limit for the watchdog tests (see timeouts)
 
 
 @pytest.fixture
@@ -418,7 +419,12 @@ def _end(pid: int | None) -> None:
 
 def test_runner_recovers(kata_repo: Path) -> None:
     """Deleted state folder, deleted socket, code stuck in C: each costs seconds, not minutes."""
-    env = {location.SOCKET_ENV: "", location.IDLE_ENV: "120", forking.RUNNER_ENV: "1"}
+    env = {
+        location.SOCKET_ENV: "",
+        location.IDLE_ENV: "120",
+        forking.RUNNER_ENV: "1",
+        GRACE_ENV: "0",
+    }
     cmd = [sys.executable, "-m", "katakit.runner", "--solutions", "-q", "-k", "zeros", KATA]
     servers = []
     try:
@@ -462,7 +468,10 @@ def test_runner_recovers(kata_repo: Path) -> None:
 # -- 5. hard limits ----------------------------------------------------------------
 
 
-def test_code_stuck_in_c_is_ended_in_plain_pytest(kata_repo: Path, run_pytest) -> None:
+def test_code_stuck_in_c_is_ended_in_plain_pytest(
+    kata_repo: Path, run_pytest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(GRACE_ENV, "0")
     (kata_repo / "katas/test_zz_stuck.py").write_text(
         "import itertools\n\n\ndef test_stuck_in_c():\n"
         "    assert sum(itertools.repeat(1, 10**13)) > 0\n"
@@ -540,8 +549,8 @@ def test_status_run_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "test_hang.py").write_text(
         "import time\n\n\ndef test_hang():\n    time.sleep(20)\n"
     )
-    monkeypatch.setattr(progress, "STATUS_RUN_LIMIT", 1.0, raising=False)
-    with pytest.raises(KataError, match="did not finish within 1 s"):
+    monkeypatch.setattr(progress, "STATUS_RUN_LIMIT", 0.5, raising=False)
+    with pytest.raises(KataError, match="did not finish within 0.5 s"):
         progress.run_katas(tmp_path)
 
 

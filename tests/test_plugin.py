@@ -68,9 +68,9 @@ def test_impl_with_one_broken_function_fails_only_that_kata(inline_pytest, kata_
     assert count(result.stdout, "passed") > 50
 
 
-def test_impl_is_known_before_pytest_parses_paths(run_pytest, kata_repo):
+def test_impl_is_known_before_pytest_parses_paths(inline_pytest, kata_repo):
     """--impl DIR works as a plain command line (the plugin is an entry point)."""
-    result = run_pytest("--impl", str(impl_copy(kata_repo)), ENV)
+    result = inline_pytest("--impl", str(impl_copy(kata_repo)), ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "unrecognized arguments" not in result.stderr
 

@@ -15,20 +15,10 @@ import pytest
 
 from katakit import ptw_defaults, results
 from katakit.catalog import load
-from katakit.runner import client, location
 
 ROOT = Path(__file__).resolve().parents[1]
 PTW = Path(sys.executable).parent / "ptw"
 DONE = "katas complete"  # the progress summary ends every run
-
-
-@pytest.fixture(scope="module")
-def runner_env(tmp_path_factory: pytest.TempPathFactory):
-    """A warm server of this module's own, shared by its tests; stopped afterwards."""
-    folder = tmp_path_factory.mktemp("ptw-runner")
-    env = {location.SOCKET_ENV: str(folder / "s.sock"), location.IDLE_ENV: "60"}
-    yield env
-    client.stop(location.Location(Path(env[location.SOCKET_ENV])))
 
 
 class Ptw:
@@ -89,10 +79,10 @@ def _save(path: Path) -> None:
 
 @pytest.mark.parametrize("args", [[], ["--poll"]], ids=["events", "poll"])
 def test_ptw_in_the_repo_root_runs_through_the_warm_runner(
-    args: list[str], kata_repo: Path, runner_env: dict[str, str]
+    args: list[str], kata_repo: Path, warm_env: dict[str, str]
 ) -> None:
     _as_if_run_before(kata_repo)
-    ptw = Ptw(args, kata_repo, runner_env)
+    ptw = Ptw(args, kata_repo, warm_env)
     try:
         ptw.wait_for(1)
         assert "Running: kata-run" in ptw.output

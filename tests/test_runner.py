@@ -14,31 +14,18 @@ from types import SimpleNamespace
 
 import pytest
 import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
-from helpers import Result, run
+from helpers import STANDIN_SITE, Result, gone, run
 
 from katakit import results
 from katakit.catalog import load
-from katakit.runner import client, focus, location, rewritten
+from katakit.runner import focus, location, rewritten
 from katakit.runner import preload as preload_module
 
 KATA = "katas/test_01_creation.py"
 
 
-@pytest.fixture(scope="module")
-def runner_env(tmp_path_factory: pytest.TempPathFactory):
-    """A server of this module's own (its socket, a short idle time); stopped afterwards."""
-    folder = tmp_path_factory.mktemp("runner")
-    env = {location.SOCKET_ENV: str(folder / "s.sock"), location.IDLE_ENV: "120"}
-    yield env
-    where = location.Location(Path(env[location.SOCKET_ENV]))
-    pid = _server_pid(where)
-    client.stop(where)
-    if pid is not None:
-        assert _gone(pid, 10), f"the server {pid} did not exit"
-
-
 @pytest.fixture
-def warm(kata_repo: Path, runner_env: dict[str, str]):
+def warm(kata_repo: Path, warm_env: dict[str, str]):
     """Run ``kata-run ARGS`` in the copied repo: ``warm("--solutions", "-q")``."""
 
     def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
@@ -46,7 +33,7 @@ def warm(kata_repo: Path, runner_env: dict[str, str]):
             [sys.executable, "-m", "katakit.runner", *args],
             kata_repo,
             timeout,
-            env={**runner_env, **(env or {})},
+            env={**warm_env, **(env or {})},
         )
 
     return _run
@@ -57,26 +44,6 @@ def _server_pid(where: location.Location) -> int | None:
         return int(where.pidfile.read_text())
     except (OSError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie has exited
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return True
-
-
-def _gone(pid: int, within: float) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _children(pid: int) -> list[str]:
@@ -138,8 +105,8 @@ def _impl(kata_repo: Path, extra: str = "", module: str = "creation") -> Path:
     return impl
 
 
-def _server(runner_env: dict[str, str]) -> int | None:
-    return _server_pid(location.Location(Path(runner_env[location.SOCKET_ENV])))
+def _server(warm_env: dict[str, str]) -> int | None:
+    return _server_pid(location.Location(Path(warm_env[location.SOCKET_ENV])))
 
 
 # -- the client --------------------------------------------------------------
@@ -182,63 +149,36 @@ def test_same_outcome_as_plain_pytest(case: str, kata_repo: Path, warm, inline_p
 # -- the environment's pytest plugins stay out ----------------------------------
 
 
-def install_standin_plugin(folder: Path) -> Path:
-    """A tiny distribution with a ``pytest11`` entry point named ``standin``, in ``folder``.
-
-    Put ``folder`` on ``PYTHONPATH`` and importlib.metadata finds it like any
-    installed package. Its ``pytest_configure`` appends a line to the file named
-    by ``STANDIN_MARK``, so a test can tell whether pytest loaded it.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "katas_standin.py").write_text(
-        "import os\n\n\ndef pytest_configure(config):\n"
-        "    with open(os.environ['STANDIN_MARK'], 'a') as f:\n"
-        "        f.write('configured\\n')\n"
-    )
-    info = folder / "katas_standin-1.0.dist-info"
-    info.mkdir(exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: katas-standin\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text("[pytest11]\nstandin = katas_standin\n")
-    return folder
-
-
 def test_learner_runs_ignore_installed_plugins_unless_asked(
-    kata_repo: Path, tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    kata_repo: Path, tmp_path: Path, pytester: pytest.Pytester, monkeypatch, warm, warm_env
 ) -> None:
     """Plain pytest runs in this process (its plugins come from the same entry points);
-    ``kata-run`` in a process of its own with a server of its own."""
+    ``kata-run`` through the shared server, which has the stand-in on its path."""
     mark = tmp_path / "mark.txt"
-    site = install_standin_plugin(tmp_path / "site")
+    site = Path(warm_env[location.SOCKET_ENV]).parent / STANDIN_SITE
     monkeypatch.syspath_prepend(site)
     monkeypatch.setenv("STANDIN_MARK", str(mark))
     monkeypatch.chdir(kata_repo)
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
-        location.SOCKET_ENV: str(tmp_path / "s.sock"),
-    }
 
     def plain(*args: str) -> Result:
         result = pytester.runpytest_inprocess(*args)
         return Result(int(result.ret), result.stdout.str(), result.stderr.str())
 
     def kata_run(*args: str) -> Result:
-        return run([sys.executable, "-m", "katakit.runner", *args], kata_repo, env=env)
+        return warm(*args, env={"STANDIN_MARK": str(mark)})
 
     args = ["--solutions", "-q", "-k", "zeros", KATA]
-    try:
-        # a run that autoloads plugins (pytest's default) sees the stand-in
-        autoload = plain("-c", os.devnull, "--co", "-q")
-        assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
-        for learner_run in (plain, kata_run):
-            mark.unlink()
-            out = learner_run(*args)
-            assert out.returncode == 0, out.stdout + out.stderr
-            assert not mark.exists(), learner_run.__name__
-            opted = learner_run("-p", "standin", *args)
-            assert opted.returncode == 0, opted.stdout + opted.stderr
-            assert mark.read_text() == "configured\n", learner_run.__name__
-    finally:
-        client.stop(location.Location(tmp_path / "s.sock"))
+    # a run that autoloads plugins (pytest's default) sees the stand-in
+    autoload = plain("-c", os.devnull, "--co", "-q")
+    assert mark.read_text() == "configured\n", autoload.stdout + autoload.stderr
+    for learner_run in (plain, kata_run):
+        mark.unlink()
+        out = learner_run(*args)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert not mark.exists(), learner_run.__name__
+        opted = learner_run("-p", "standin", *args)
+        assert opted.returncode == 0, opted.stdout + opted.stderr
+        assert mark.read_text() == "configured\n", learner_run.__name__
 
 
 # -- never stale ----------------------------------------------------------------
@@ -292,19 +232,19 @@ def _served_by(kata_repo: Path) -> tuple[int, str]:
 
 
 def test_the_waiting_child_serves_the_next_run_with_fresh_code(
-    kata_repo: Path, warm, runner_env
+    kata_repo: Path, warm, warm_env
 ) -> None:
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
     impl = _impl(kata_repo)
     assert warm("--impl", str(impl), "-q", str(test)).returncode == 0
-    waiting = _waiting(_server(runner_env))
+    waiting = _waiting(_server(warm_env))
     assert _served_by(kata_repo)[0] != waiting
     _impl(kata_repo, "\nMARK = 2\n")  # saved after that child was forked
     out = warm("--impl", str(impl), "-q", str(test))
     assert out.returncode == 0, out.stdout
     assert _served_by(kata_repo) == (waiting, "2")
-    assert _waiting(_server(runner_env)) != waiting  # the next one is forked at once
+    assert _waiting(_server(warm_env)) != waiting  # the next one is forked at once
 
 
 @pytest.mark.parametrize(
@@ -317,31 +257,31 @@ def test_the_waiting_child_serves_the_next_run_with_fresh_code(
     ids=["environment", "cuda-visible-devices", "device"],
 )
 def test_a_waiting_child_that_no_longer_fits_is_replaced(
-    env: dict[str, str], args: list[str], kata_repo: Path, warm, runner_env
+    env: dict[str, str], args: list[str], kata_repo: Path, warm, warm_env
 ) -> None:
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
     run_args = ["--solutions", "-q", str(test)]
     assert warm(*run_args).returncode == 0
-    unfit = _waiting(_server(runner_env))
+    unfit = _waiting(_server(warm_env))
     out = warm(*args, *run_args, env=env)
     assert out.returncode == 0, out.stdout
     assert _served_by(kata_repo)[0] != unfit
-    assert _gone(unfit, 5)
-    ready = _waiting(_server(runner_env))  # forked for the request just served
+    assert gone(unfit, 5)
+    ready = _waiting(_server(warm_env))  # forked for the request just served
     assert warm(*args, *run_args, env=env).returncode == 0
     assert _served_by(kata_repo)[0] == ready
 
 
 def test_the_waiting_child_starts_its_devices_before_the_request(
-    kata_repo: Path, warm, runner_env
+    kata_repo: Path, warm, warm_env
 ) -> None:
     """A stand-in device start-up (a sleep) runs in the child before any request."""
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
-    slow = {preload_module.FAKE_DEVICE_ENV: "2"}
+    slow = {preload_module.FAKE_DEVICE_ENV: "1"}
     assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
-    server = _server(runner_env)
+    server = _server(warm_env)
     deadline = time.monotonic() + 3
     names = set()
     while time.monotonic() < deadline and "kata-waiting" not in names:
@@ -386,7 +326,7 @@ def test_a_kata_file_rewritten_ahead_is_used_only_for_the_same_bytes(
 
 
 def test_endless_loop_times_out_and_the_next_request_is_served(
-    kata_repo: Path, warm, runner_env
+    kata_repo: Path, warm, warm_env
 ) -> None:
     loop = "\n\ndef from_list(values):\n    while True:\n        pass\n"
     impl = _impl(kata_repo, loop)
@@ -395,7 +335,7 @@ def test_endless_loop_times_out_and_the_next_request_is_served(
     assert "timed out after 0.3 s in `from_list`" in out.stdout
     again = warm("--solutions", "-q", "-k", "from_list", KATA)
     assert again.returncode == 0, again.stdout
-    assert _runs_left(_server(runner_env)) == []  # only the child waiting for the next run
+    assert _runs_left(_server(warm_env)) == []  # only the child waiting for the next run
 
 
 def test_syntax_error_is_reported_and_the_fixed_save_passes(kata_repo: Path, warm) -> None:
@@ -417,7 +357,7 @@ def test_syntax_error_is_reported_and_the_fixed_save_passes(kata_repo: Path, war
     ],
 )
 def test_a_crash_is_reported_as_a_crash_of_its_kata(
-    body: str, how: str, code: int, kata_repo: Path, warm, runner_env
+    body: str, how: str, code: int, kata_repo: Path, warm, warm_env
 ) -> None:
     impl = _impl(kata_repo, f"\n\ndef from_list(values):\n    {body}\n")
     out = warm("--impl", str(impl), "-q", "-k", "from_list", KATA)
@@ -426,12 +366,13 @@ def test_a_crash_is_reported_as_a_crash_of_its_kata(
     assert how in out.stderr
     assert "test_from_list" in out.stderr
     assert warm("--solutions", "-q", "-k", "from_list", KATA).returncode == 0
-    assert _runs_left(_server(runner_env)) == []  # only the child waiting for the next run
+    assert _runs_left(_server(warm_env)) == []  # only the child waiting for the next run
 
 
-def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None:
-    warm("--solutions", "-q", "-k", "zeros", KATA)  # the server is up
-    impl = _impl(kata_repo, "\n\ndef from_list(values):\n    while True:\n        pass\n")
+def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, warm_env) -> None:
+    looping = kata_repo / "looping"  # made once the run is inside the endless loop
+    loop = f"\n\ndef from_list(values):\n    open({str(looping)!r}, 'w').close()\n"
+    impl = _impl(kata_repo, loop + "    while True:\n        pass\n")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -447,12 +388,15 @@ def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None
             KATA,
         ],
         cwd=kata_repo,
-        env={**os.environ, **runner_env},
+        env={**os.environ, **warm_env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while not looping.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=10)
     assert proc.returncode == 2
@@ -463,15 +407,15 @@ def test_ctrl_c_stops_the_run_cleanly(kata_repo: Path, warm, runner_env) -> None
 # -- the server's life -------------------------------------------------------
 
 
-def test_a_killed_server_is_replaced_transparently(warm, runner_env) -> None:
+def test_a_killed_server_is_replaced_transparently(warm, warm_env) -> None:
     assert warm("--solutions", "-q", "-k", "zeros", KATA).returncode == 0
-    old = _server(runner_env)
+    old = _server(warm_env)
     os.kill(old, signal.SIGKILL)
-    assert _gone(old, 5)
+    assert gone(old, 5)
     out = warm("--solutions", "-q", "-k", "zeros", KATA)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stderr == ""
-    assert _server(runner_env) not in (None, old)
+    assert _server(warm_env) not in (None, old)
 
 
 def test_fallback_says_so_in_one_line(warm) -> None:
