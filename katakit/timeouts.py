@@ -31,8 +31,17 @@ from typing import Any
 
 DEBUGGER_MODULES = ("debugpy", "pydevd")
 
-# seconds past the limit before the watchdog ends the process
-GRACE = float(os.environ.get("KATA_WATCHDOG_GRACE", 3.0))
+
+def _grace(default: float = 3.0) -> float:
+    """``KATA_WATCHDOG_GRACE`` when it is a number of seconds from 0 to 60, else ``default``."""
+    try:
+        value = float(os.environ.get("KATA_WATCHDOG_GRACE", default))
+    except ValueError:
+        return default
+    return value if 0 <= value <= 60 else default
+
+
+GRACE = _grace()  # seconds past the limit before the watchdog ends the process
 SLACK = min(2.0, GRACE)  # seconds the watchdog may fire later than GRACE: re-armed seldom
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
 
