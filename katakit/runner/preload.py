@@ -1,6 +1,7 @@
 """What is made ready before a request: imports in the server, devices in the child.
 
-The server imports ``MODULES`` once, so that no child pays for them; the child
+The server imports ``MODULES`` once, so that no child pays for them (``LATER``
+right after its first request); the child
 waiting for the next request initialises the accelerators that request would use
 (``warm_devices``), so that a CUDA context is not created while the learner waits.
 
@@ -31,8 +32,6 @@ MODULES = (
     "torch.nn.functional",
     "torch.optim",
     "torch.utils.data",
-    "torch.distributed.tensor",
-    "torch._dynamo",
     "torch.profiler._cupti_monitor",
     "pytest",
     # the harness itself (its package docstring opts out of assertion rewriting)
@@ -53,17 +52,31 @@ MODULES = (
 )
 
 
+# needed by a few katas only, and slow to import: the server imports them once it
+# has served its first request (or sat idle a moment), so the first run of a
+# session does not wait for them unless it needs them itself
+LATER = ("torch.distributed.tensor", "torch._dynamo")
+
+
+def later() -> list[str]:
+    """Import ``LATER``; the names that failed."""
+    return [name for name in LATER if not _imported(name)]
+
+
+def _imported(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        return False
+    return True
+
+
 def preload() -> list[str]:
     """Import ``MODULES`` and pytest's built-in plugins, rehearse a pytest run.
 
     Returns the names that failed.
     """
-    failed = []
-    for name in MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            failed.append(name)
+    failed = [name for name in MODULES if not _imported(name)]
     # pytest looks for an entry point of every plugin named with -p (pytest.ini
     # names two): list the installed distributions once here, so that children
     # inherit importlib.metadata's folder listings (keyed by the folders' mtimes)

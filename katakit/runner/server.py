@@ -28,6 +28,7 @@ from katakit.runner import (
     focus,
     forking,
     location,
+    owners,
     preload,
     protocol,
     rewritten,
@@ -35,6 +36,8 @@ from katakit.runner import (
     supervise,
 )
 from katakit.runner.freshness import fingerprint
+
+LATER_AFTER = 0.2  # seconds idle (or one request) before ``preload.LATER`` is imported
 
 
 class Shutdown(Exception):
@@ -46,12 +49,12 @@ class Server:
         self.root = root
         self.where = where
         self.idle = idle
-        self.owners: dict[int, int | None] = {}  # owner pid -> pidfd
-        self.had_owner = False  # without any, only the idle timeout ends the server
         self.selector = selectors.DefaultSelector()
+        self.owners = owners.Owners(self.selector)
         self.listener: socket.socket | None = None
         self.fingerprint = fingerprint(root)
         self.waiting: standby.Waiting | None = None  # the child forked for the next request
+        self.later = True  # preload.LATER not imported yet
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -83,40 +86,7 @@ class Server:
             except OSError:
                 pass
             self.listener.close()
-        for fd in self.owners.values():
-            if fd is not None:
-                os.close(fd)
-
-    def add_owner(self, pid: int) -> None:
-        """Stay alive while ``pid`` (a client's session leader, or kata watch) lives."""
-        if pid <= 1 or pid in self.owners:
-            return
-        try:
-            fd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            fd = None
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                return
-        self.owners[pid] = fd
-        self.had_owner = True
-        if fd is not None:
-            self.selector.register(fd, selectors.EVENT_READ, ("owner", pid))
-
-    def _drop_owner(self, pid: int) -> None:
-        fd = self.owners.pop(pid, None)
-        if fd is not None:
-            self.selector.unregister(fd)
-            os.close(fd)
-
-    def _prune_owners(self) -> None:
-        for pid, fd in list(self.owners.items()):
-            if fd is None:
-                try:
-                    os.kill(pid, 0)
-                except OSError:
-                    self._drop_owner(pid)
+        self.owners.close()
 
     def serve(self) -> None:
         self.prepare(standby.profile_of({"env": dict(os.environ), "args": []}))
@@ -125,7 +95,10 @@ class Server:
             left = self.idle - (time.monotonic() - last)
             if left <= 0:
                 return
-            events = self.selector.select(min(left, 2.0))
+            events = self.selector.select(min(left, LATER_AFTER if self.later else 2.0))
+            if not events and self.later:
+                self._import_later()
+                continue
             for key, _ in events:
                 if key.data == "accept":
                     conn, _ = self.listener.accept()
@@ -135,9 +108,9 @@ class Server:
                         conn.close()
                     last = time.monotonic()
                 else:
-                    self._drop_owner(key.data[1])
-            self._prune_owners()
-            if self.had_owner and not self.owners:
+                    self.owners.drop(key.data[1])
+            self.owners.prune()
+            if self.owners.all_gone():
                 return
 
     # -- one request ---------------------------------------------------------
@@ -167,7 +140,7 @@ class Server:
                 print(f"refused a request: {problem}", file=sys.stderr, flush=True)
                 _refuse(conn, f"the warm runner refused the request ({problem})")
                 return
-            self.add_owner(request["owner"])
+            self.owners.add(request["owner"])
             if fingerprint(self.root) != self.fingerprint:
                 protocol.send(
                     conn,
@@ -248,6 +221,23 @@ class Server:
                 waiting.release()
             self.prepare(profile, conn)
 
+    def _import_later(self) -> None:
+        """Import ``preload.LATER`` and fork a waiting child that has them."""
+        self.later = False
+        started = time.monotonic()
+        failed = preload.later()
+        print(
+            f"later imports in {time.monotonic() - started:.2f} s"
+            + (f"; could not import {', '.join(failed)}" if failed else ""),
+            file=sys.stderr,
+            flush=True,
+        )
+        if self.waiting is not None:
+            profile = self.waiting.profile
+            self.waiting.discard()
+            self.waiting = None
+            self.prepare(profile)
+
     # -- the waiting child -----------------------------------------------------
 
     def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
@@ -264,7 +254,7 @@ class Server:
     def _server_fds(self, conn: socket.socket | None) -> list[int]:
         """The server's descriptors, which a child closes first."""
         fds = [self.listener.fileno(), self.selector.fileno(), *_LOCK_FDS]
-        fds += [fd for fd in self.owners.values() if fd is not None]
+        fds += self.owners.fds()
         return fds + ([conn.fileno()] if conn is not None else [])
 
 
@@ -317,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     server = Server(ns.root.resolve(), where, ns.idle)
-    server.add_owner(ns.owner)
+    server.owners.add(ns.owner)
     print(
         f"pid {os.getpid()} ready in {time.monotonic() - started:.2f} s"
         + (f"; could not import {', '.join(failed)}" if failed else ""),
