@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from katakit import backup, catalog, hints, importer, results, shell
+from katakit import backup, catalog, hints, importer, progress, results, shell
 from katakit.cli import main
 from katakit.stubs import stub_for
 
@@ -171,8 +171,22 @@ def test_status_run_runs_the_katas(repo: Path, capsys: pytest.CaptureFixture) ->
     assert "done" in row00
     assert out.strip().splitlines()[-1].startswith("Next: kata 01")
     assert results.load(repo)["00"].state == "done"
-    rc = main(["status", "--run", "--json"])
+    rc = main(["status", "--json"])  # what the run saved
     assert rc == 0 and json.loads(capsys.readouterr().out)["next"] == "01"
+
+
+def test_status_run_json_keeps_the_runs_lines_off_stdout(
+    repo: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fake_run(root: Path) -> None:
+        print("pytest: 3 passed")
+        save(root, k00=(3, 3))
+
+    monkeypatch.setattr(progress, "run_katas", fake_run)
+    rc = main(["status", "--run", "--json"])
+    out, err = capsys.readouterr()
+    assert rc == 0 and "pytest: 3 passed" in err
+    assert json.loads(out)["next"] == "01"
 
 
 def test_status_does_not_import_torch(kata_repo: Path) -> None:

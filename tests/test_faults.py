@@ -132,7 +132,7 @@ def test_planted_symlinks_do_not_redirect_the_runner_files(tmp_path: Path) -> No
     with pytest.raises(client.Unavailable):
         client._spawn(tmp_path, where, 0)
     with pytest.raises(OSError):
-        server_mod._lock(where.lock)
+        location.try_lock(where.lock)
     assert location.read_pid(where) is None
     for victim in victims.values():
         assert victim.read_text() == "precious\n"

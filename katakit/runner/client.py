@@ -131,11 +131,12 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
         except OSError:
             pass
         code = proc.poll()
-        if code == protocol.EXIT_IN_USE and time.monotonic() - spawned > 0.5:
+        if code == protocol.EXIT_IN_USE:
             # another server holds the lock: it is starting, exiting right now, or
             # lost its socket (someone deleted it) and must make way
             location.stop_orphan(where, SERVER_MODULE)
-            proc, spawned = _spawn(root, where, owner), time.monotonic()
+            if location.lock_is_free(where) or time.monotonic() - spawned > 0.5:
+                proc, spawned = _spawn(root, where, owner), time.monotonic()
         elif code is not None and code != protocol.EXIT_IN_USE:
             raise Unavailable(f"the warm runner could not start (see {where.log})")
         time.sleep(0.02)

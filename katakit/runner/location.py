@@ -182,3 +182,31 @@ def stop_orphan(where: Location, server_module: str) -> None:
             os.kill(pid, signal.SIGTERM)
         except OSError:
             pass
+
+
+def try_lock(path: Path) -> int | None:
+    """The descriptor of ``path`` locked for this process (``flock``), or None if another holds it.
+
+    The lock ends when the descriptor is closed, at the latest when the process exits.
+    """
+    import fcntl
+
+    fd = open_private(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def lock_is_free(where: Location) -> bool:
+    """Whether no server holds ``where``'s lock right now."""
+    try:
+        fd = try_lock(where.lock)
+    except OSError:
+        return False
+    if fd is None:
+        return False
+    os.close(fd)
+    return True

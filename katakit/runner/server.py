@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import gc
 import os
 import selectors
@@ -268,16 +267,6 @@ def _refuse(conn: socket.socket, reason: str) -> None:
 _LOCK_FDS: list[int] = []
 
 
-def _lock(path: Path) -> int | None:
-    fd = location.open_private(path, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m katakit.runner.server")
     parser.add_argument("--root", type=Path, required=True)
@@ -288,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     where = location.Location(ns.socket)
     try:
         location.prepare(where)
-        lock = _lock(where.lock)
+        lock = location.try_lock(where.lock)
     except (location.Unsafe, OSError) as exc:
         print(f"not serving: {exc}", file=sys.stderr)
         return 1
