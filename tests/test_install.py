@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pip
@@ -115,46 +116,28 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_unreachable_index_fails_fast_with_one_clear_line(empty_venv: Path):
+def _unreachable(venv: Path) -> tuple[list[str], dict]:
     index = f"http://127.0.0.1:{_closed_port()}/whl/cpu"
-    start = time.monotonic()
-    result = install(
-        "--venv",
-        str(empty_venv),
-        "--cpu",
-        "--torch-index-url",
-        index,
-        env=offline_pip_env(),
-        timeout=60,
-    )
-    elapsed = time.monotonic() - start
+    return ["--venv", str(venv), "--cpu", "--torch-index-url", index], offline_pip_env()
+
+
+def test_unreachable_index_fails_fast_with_one_clear_line(offline_runs):
+    result, elapsed, args = offline_runs["unreachable"]
     assert result.returncode == 3, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("scripts/install.sh: error: cannot reach " + index)
+    assert last.startswith("scripts/install.sh: error: cannot reach " + args[-1])
     assert "--torch-wheel" in last
     assert elapsed < 15
 
 
-def test_silent_index_times_out_instead_of_hanging(empty_venv: Path):
-    with socket.socket() as server:  # accepts connections and never answers
-        server.bind(("127.0.0.1", 0))
-        server.listen(8)
-        index = f"http://127.0.0.1:{server.getsockname()[1]}/whl/cpu"
-        start = time.monotonic()
-        result = install(
-            "--venv",
-            str(empty_venv),
-            "--cpu",
-            "--torch-index-url",
-            index,
-            "--timeout",
-            "1",
-            "--retries",
-            "0",
-            env=offline_pip_env(),
-            timeout=60,
-        )
-        elapsed = time.monotonic() - start
+def _silent(venv: Path, port: int) -> tuple[list[str], dict]:
+    index = f"http://127.0.0.1:{port}/whl/cpu"
+    args = ["--venv", str(venv), "--cpu", "--torch-index-url", index, "--timeout", "1"]
+    return [*args, "--retries", "0"], offline_pip_env()
+
+
+def test_silent_index_times_out_instead_of_hanging(offline_runs):
+    result, elapsed, _ = offline_runs["silent"]
     assert result.returncode == 3, result.stdout + result.stderr
     assert "cannot reach" in result.stderr and "timed out" in result.stderr
     assert elapsed < 15
@@ -226,12 +209,40 @@ def _nowhere_env(tmp_path: Path, gpu: bool) -> dict:
     return env
 
 
+def _which_build(venv: Path, tmp: Path, how: str) -> tuple[list[str], dict]:
+    args = ["--venv", str(venv), "--phase", "torch", "--torch-version", "0.0.0"]
+    if how == "--cuda":
+        args.append("--cuda")
+    return args, _nowhere_env(tmp, gpu=how == "gpu")
+
+
+@pytest.fixture(scope="module")
+def offline_runs(empty_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Each offline scenario's ``(result, seconds, args)``: run side by side, since each
+    one mostly waits on a closed or silent port."""
+    with socket.socket() as silent:  # accepts connections and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        plans = {
+            "unreachable": _unreachable(empty_venv),
+            "silent": _silent(empty_venv, silent.getsockname()[1]),
+        }
+        for how in ("no-flag", "gpu", "--cuda"):
+            plans[how] = _which_build(empty_venv, tmp_path_factory.mktemp("b"), how)
+
+        def timed(plan: tuple[list[str], dict]) -> tuple:
+            start = time.monotonic()
+            result = install(*plan[0], env=plan[1], timeout=60)
+            return result, time.monotonic() - start, plan[0]
+
+        with ThreadPoolExecutor(len(plans)) as pool:
+            done = dict(zip(plans, pool.map(timed, plans.values()), strict=True))
+    return done
+
+
 @pytest.mark.skipif(HAS_GPU, reason="this machine has an NVIDIA GPU")
-def test_no_flag_and_no_gpu_means_the_cpu_build_from_a_reachable_index(empty_venv, tmp_path):
-    result = install(
-        "--venv", str(empty_venv), "--phase", "torch", "--torch-version", "0.0.0",
-        env=_nowhere_env(tmp_path, gpu=False), timeout=60,
-    )  # fmt: skip
+def test_no_flag_and_no_gpu_means_the_cpu_build_from_a_reachable_index(offline_runs):
+    result = offline_runs["no-flag"][0]
     out = result.stdout + result.stderr
     assert "no NVIDIA GPU here: the CPU build of torch" in out
     fallback = [line for line in out.splitlines() if "cannot be reached" in line]
@@ -241,11 +252,8 @@ def test_no_flag_and_no_gpu_means_the_cpu_build_from_a_reachable_index(empty_ven
 
 
 @pytest.mark.parametrize("how", ["gpu", "--cuda"])
-def test_a_gpu_or_cuda_flag_means_the_cuda_build(empty_venv, tmp_path, how):
-    args = ["--venv", str(empty_venv), "--phase", "torch", "--torch-version", "0.0.0"]
-    if how == "--cuda":
-        args.append("--cuda")
-    result = install(*args, env=_nowhere_env(tmp_path, gpu=how == "gpu"), timeout=60)
+def test_a_gpu_or_cuda_flag_means_the_cuda_build(offline_runs, how):
+    result = offline_runs[how][0]
     out = result.stdout + result.stderr
     assert "from the default index (on Linux x86_64: the CUDA build" in out
     assert "CPU build of torch" not in out and "cannot be reached" not in out
