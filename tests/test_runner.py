@@ -279,7 +279,7 @@ def test_the_waiting_child_starts_its_devices_before_the_request(
     """A stand-in device start-up (a sleep) runs in the child before any request."""
     test = kata_repo / "katas" / "test_zz_served.py"
     test.write_text(SERVED_BY)
-    slow = {preload_module.FAKE_DEVICE_ENV: "1"}
+    slow = {preload_module.FAKE_DEVICE_ENV: "0.5"}
     assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
     server = _server(warm_env)
     deadline = time.monotonic() + 3

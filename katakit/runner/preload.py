@@ -53,8 +53,8 @@ MODULES = (
 
 
 # needed by a few katas only, and slow to import: the server imports them once it
-# has served its first request (or sat idle a moment), so the first run of a
-# session does not wait for them unless it needs them itself
+# has answered its first request, before it forks the next waiting child, so the
+# first run of a session does not wait for them unless it needs them itself
 LATER = ("torch.distributed.tensor", "torch._dynamo")
 
 

@@ -36,8 +36,6 @@ from katakit.runner import (
 )
 from katakit.runner.freshness import fingerprint
 
-LATER_AFTER = 0.2  # seconds idle (or one request) before ``preload.LATER`` is imported
-
 
 class Shutdown(Exception):
     """Leave the serve loop and exit."""
@@ -53,7 +51,7 @@ class Server:
         self.listener: socket.socket | None = None
         self.fingerprint = fingerprint(root)
         self.waiting: standby.Waiting | None = None  # the child forked for the next request
-        self.later = True  # preload.LATER not imported yet
+        self.later = True  # preload.LATER not imported yet: see ``_import_later``
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -94,10 +92,7 @@ class Server:
             left = self.idle - (time.monotonic() - last)
             if left <= 0:
                 return
-            events = self.selector.select(min(left, LATER_AFTER if self.later else 2.0))
-            if not events and self.later:
-                self._import_later()
-                continue
+            events = self.selector.select(min(left, 2.0))
             for key, _ in events:
                 if key.data == "accept":
                     conn, _ = self.listener.accept()
@@ -221,7 +216,7 @@ class Server:
             self.prepare(profile, conn)
 
     def _import_later(self) -> None:
-        """Import ``preload.LATER`` and fork a waiting child that has them."""
+        """Import ``preload.LATER`` (once, after the first request has been answered)."""
         self.later = False
         started = time.monotonic()
         failed = preload.later()
@@ -231,16 +226,13 @@ class Server:
             file=sys.stderr,
             flush=True,
         )
-        if self.waiting is not None:
-            profile = self.waiting.profile
-            self.waiting.discard()
-            self.waiting = None
-            self.prepare(profile)
 
     # -- the waiting child -----------------------------------------------------
 
     def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
+        if self.later and conn is not None:  # a request has been answered
+            self._import_later()
         if self.waiting is None and forking.fork_hazard() is None:
             rewritten.refresh(self.root)
             with contextlib.suppress(Exception):  # whatever is wrong, the run reports it

@@ -44,14 +44,11 @@ def key_of(root: Path, profile: dict[str, Any]) -> Key:
 class Waiting:
     """A forked child waiting on its end of a socket pair for one request."""
 
-    def __init__(
-        self, pid: int, inbox: socket.socket, progress: child.Progress, key: Key, profile: dict
-    ) -> None:
+    def __init__(self, pid: int, inbox: socket.socket, progress: child.Progress, key: Key) -> None:
         self.pid = pid
         self.inbox = inbox  # the server's end
         self.progress = progress
         self.key = key
-        self.profile = profile  # what it got ready for
 
     def alive(self) -> bool:
         try:
@@ -111,7 +108,7 @@ def fork(root: Path, profile: dict[str, Any], server_fds: list[int]) -> Waiting:
     if pid == 0:
         child.run(theirs, profile, progress, [*server_fds, ours.fileno()], me)
     theirs.close()
-    return Waiting(pid, ours, progress, key, profile)
+    return Waiting(pid, ours, progress, key)
 
 
 def take(waiting: Waiting | None, root: Path, profile: dict[str, Any]) -> Waiting | None:
