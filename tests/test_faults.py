@@ -117,6 +117,23 @@ def test_the_runtime_folder_is_preferred_when_private(
     assert stat.S_IMODE(fresh.socket.parent.stat().st_mode) == 0o700
 
 
+def test_a_sigterm_that_python_drops_still_ends_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Landing in one of ``os.fork``'s at-fork hooks, the handler's SystemExit is dropped."""
+    monkeypatch.setattr(server_mod, "_terminated", False)
+    server = server_mod.Server(tmp_path, location.Location(tmp_path / "s.sock"), idle=60)
+    monkeypatch.setattr(server, "prepare", lambda *args, **kwargs: None)
+
+    def select(timeout: float) -> list:
+        raise AssertionError("the server waited for requests after SIGTERM")
+
+    monkeypatch.setattr(server.selector, "select", select)
+    with pytest.raises(SystemExit):
+        server_mod._terminate(signal.SIGTERM, None)
+    server.serve()  # returns at once instead of serving on until its idle timeout
+
+
 def test_planted_symlinks_do_not_redirect_the_runner_files(tmp_path: Path) -> None:
     folder = tmp_path / "runner"
     folder.mkdir(mode=0o700)

@@ -36,6 +36,16 @@ from katakit.runner import (
 )
 from katakit.runner.freshness import fingerprint
 
+_terminated = False  # SIGTERM arrived
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM: leave at once. Python drops the ``SystemExit`` when the signal lands
+    in one of ``os.fork``'s at-fork hooks; the serve loop then sees the flag."""
+    global _terminated
+    _terminated = True
+    sys.exit(0)
+
 
 class Shutdown(Exception):
     """Leave the serve loop and exit."""
@@ -88,7 +98,7 @@ class Server:
     def serve(self) -> None:
         self.prepare(standby.profile_of({"env": dict(os.environ), "args": []}))
         last = time.monotonic()
-        while True:
+        while not _terminated:
             left = self.idle - (time.monotonic() - last)
             if left <= 0:
                 return
@@ -276,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     if lock is None:
         return protocol.EXIT_IN_USE
     _LOCK_FDS.append(lock)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
