@@ -354,15 +354,15 @@ def slow_impl(repo: Path, body: str) -> Path:
 SLEEP = "    import time\n\n    time.sleep(0.6)\n    return torch.__version__\n"
 
 
+def slow_args(impl: Path) -> tuple[str, ...]:
+    """Kata 00's version test against ``impl``, with a 0.3 s limit."""
+    test = f"{ENV}::test_torch_version_is_the_installed_one"
+    return ("--impl", str(impl), "--kata-timeout", "0.3", test)
+
+
 def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
     impl = slow_impl(kata_repo, SLEEP)
-    args = (
-        "--impl",
-        str(impl),
-        "--kata-timeout",
-        "0.3",
-        f"{ENV}::test_torch_version_is_the_installed_one",
-    )
+    args = slow_args(impl)
     out = inline_pytest(*args).stdout
     assert "timed out after 0.3 s" in out
     assert "time limits: off" not in out
@@ -381,13 +381,7 @@ def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
         "    sys.settrace(None)\n    return torch.__version__\n"
     )
     impl = slow_impl(kata_repo, body)
-    result = inline_pytest(
-        "--impl",
-        str(impl),
-        "--kata-timeout",
-        "0.3",
-        f"{ENV}::test_torch_version_is_the_installed_one",
-    )
+    result = inline_pytest(*slow_args(impl))
     assert result.returncode == 0, result.stdout
 
 
@@ -411,13 +405,7 @@ def test_pdb_turns_time_limits_off_and_says_so(kata_repo, inline_pytest):
 
 def test_a_loaded_debugger_turns_time_limits_off(kata_repo, inline_pytest, monkeypatch):
     impl = slow_impl(kata_repo, SLEEP)
-    args = (
-        "--impl",
-        str(impl),
-        "--kata-timeout",
-        "0.3",
-        f"{ENV}::test_torch_version_is_the_installed_one",
-    )
+    args = slow_args(impl)
     monkeypatch.setitem(sys.modules, "debugpy", types.ModuleType("debugpy"))
     result = inline_pytest(*args)
     assert result.returncode == 0, result.stdout

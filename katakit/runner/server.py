@@ -217,6 +217,8 @@ class Server:
                 protocol.send(conn, reply)
             except OSError:
                 pass
+            if self.later:  # the first answer is out: the next child should have them
+                self._import_later()
             if status.get("finished"):  # the client has its answer: fork the next child first
                 self.prepare(profile, conn)
                 supervise.end(waiting.pid)
@@ -241,8 +243,6 @@ class Server:
 
     def prepare(self, profile: dict[str, Any], conn: socket.socket | None = None) -> None:
         """Fork the child that waits for the next request (unless forking is unsafe now)."""
-        if self.later and conn is not None:  # a request has been answered
-            self._import_later()
         if self.waiting is None and forking.fork_hazard() is None:
             rewritten.refresh(self.root)
             with contextlib.suppress(Exception):  # whatever is wrong, the run reports it
