@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class Kata:
     timeout: float = DEFAULT_TIMEOUT
     # (learner function, its hints) pairs from ``[kata.function_hints]``
     function_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # modules its tests need that torch imports lazily: imported before any test's clock
+    imports: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -68,6 +71,11 @@ class Catalog:
             if kata.tests == relpath:
                 return kata
         return None
+
+    def imports(self, katas: Iterable[Kata] | None = None) -> list[str]:
+        """The ``imports`` of ``katas`` (default: every kata), each named once, in order."""
+        names = (name for kata in (self.katas if katas is None else katas) for name in kata.imports)
+        return list(dict.fromkeys(names))
 
 
 _loaded: dict[Path, tuple[tuple[int, ...], Catalog]] = {}  # path -> (file stamp, catalogue)
@@ -115,6 +123,7 @@ def _read(path: Path) -> Catalog:
                     hints=tuple(entry.get("hints", ())),
                     timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
                     function_hints=_function_hints(entry.get("function_hints", {})),
+                    imports=_names(path, entry, "imports"),
                 )
             )
         except KeyError as exc:
@@ -122,6 +131,16 @@ def _read(path: Path) -> Catalog:
     if not katas:
         raise CatalogError(f"{path} lists no [[kata]] entries")
     return Catalog(root=path.parent, katas=tuple(katas))
+
+
+def _names(path: Path, entry: dict, key: str) -> tuple[str, ...]:
+    """``entry[key]``: a list of dotted module names (``CatalogError`` otherwise)."""
+    names = entry.get(key, [])
+    if not isinstance(names, list) or not all(
+        isinstance(n, str) and all(part.isidentifier() for part in n.split(".")) for n in names
+    ):
+        raise CatalogError(f"{path}: kata {entry.get('id')!r}: {key} must list module names")
+    return tuple(names)
 
 
 def _function_hints(table: object) -> tuple[tuple[str, tuple[str, ...]], ...]:

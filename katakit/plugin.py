@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from katakit import catalog as catalog_mod
-from katakit import checkout, exits, explain, importer, limits, timeouts
+from katakit import checkout, exits, explain, importer, lazyimports, limits, timeouts
 from katakit.timeouts import KataTimeout, SkippedAfterTimeout, alarm
 
 SEED = 1234
@@ -176,6 +176,7 @@ class KataSession:
         self.catalog: catalog_mod.Catalog = katas
         self.root: Path = katas.root
         self.impl: Path = impl
+        self.impl_files = str(impl).rstrip("/\\") + os.sep  # the start of every learner file
         self.found: dict[str, bool] = found
         self.selected: list[str] = selected
         self._kata_by_path: dict[Path, catalog_mod.Kata | None] = {}
@@ -259,15 +260,33 @@ class KataSession:
         kata = self.kata_of(node)
         return kata.timeout if kata else 0.0
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """Before the first test's clock: the slow imports the chosen katas' tests need."""
+        if session.config.option.collectonly or self.limits_off:
+            return
+        katas = {self.kata_of(item) for item in session.items} - {None}
+        lazyimports.import_all(self.catalog.imports(k for k in self.catalog.katas if k in katas))
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
+        before = lazyimports.mark()
         try:
             with alarm(self._limit(item), linger=True), exits.blocked():
                 return (yield)
         except KataTimeout as exc:
-            if not isinstance(exc, SkippedAfterTimeout):
+            if not isinstance(exc, SkippedAfterTimeout) and not self._undo_import(exc, before):
                 self._stop_after_timeout(item, exc)
             raise
+
+    def _undo_import(self, exc: KataTimeout, before: str | None) -> bool:
+        """Whether ``exc`` cut a library's import short; if so, unload what it left behind."""
+        module = lazyimports.interrupted(exc.__traceback__, self.impl_files)
+        if module is None:
+            return False
+        exc.importing = module
+        exc.unloaded = len(lazyimports.unload(before, keep=importer.PACKAGE))
+        return True
 
     def pytest_enter_pdb(self) -> None:
         """A breakpoint or ``--pdb`` took over: no alarm may interrupt the debugger."""
@@ -282,7 +301,6 @@ class KataSession:
         tests that call them are not waited for.
         """
         kata = self.kata_of(item)
-        prefix = str(self.impl).rstrip("/\\") + os.sep
         modules = {
             getattr(m, "__file__", None): m
             for name, m in list(sys.modules.items())
@@ -292,7 +310,8 @@ class KataSession:
         tb = exc.__traceback__
         while tb is not None:
             code = tb.tb_frame.f_code
-            module = modules.get(code.co_filename) if code.co_filename.startswith(prefix) else None
+            mine = code.co_filename.startswith(self.impl_files)
+            module = modules.get(code.co_filename) if mine else None
             function = vars(module).get(code.co_name) if module is not None else None
             if inspect.isfunction(function) and function.__code__ is code:
                 running.append((module, code.co_name))
@@ -309,6 +328,7 @@ class KataSession:
         kata = self.kata_of(collector) if isinstance(collector, pytest.Module) else None
         if kata is None:
             return None
+        before = lazyimports.mark()
         try:
             with alarm(self._limit(collector)), exits.blocked():
                 importlib.import_module(f"{importer.PACKAGE}.{kata.module}")
@@ -316,6 +336,7 @@ class KataSession:
             raise
         except BaseException as exc:
             if isinstance(exc, KataTimeout):
+                self._undo_import(exc, before)
                 text = explain.timed_out(exc, self.impl, self.root) + " (while importing)"
                 self.timed_out.setdefault(kata.id, []).append(f"import of {kata.module}")
             else:

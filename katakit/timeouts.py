@@ -52,6 +52,9 @@ _watchdog_at = 0.0  # time.monotonic() when the armed watchdog fires; 0 when non
 class KataTimeout(Exception):
     """A test (or a learner module's import) ran past its kata's time limit."""
 
+    importing: str | None = None  # the library module whose import it cut short
+    unloaded = 0  # how many partly imported modules were removed from sys.modules then
+
 
 def parse_limit(text: str) -> float:
     """``--kata-timeout``'s value: finite seconds in (0, ``MAX_LIMIT``], or 0 for no limit.

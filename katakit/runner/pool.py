@@ -180,15 +180,21 @@ class _Spawned:
         self.proc.wait()
 
 
-def _starter() -> type[_Forked] | type[_Spawned]:
-    """Fork where that is safe (Linux, one thread, torch imported but unused)."""
+def _starter(root: Path, runs: list[Run]) -> type[_Forked] | type[_Spawned]:
+    """Fork where that is safe (Linux, one thread, torch imported but unused).
+
+    Before forking, import what every run needs, and the slow ``imports`` of the
+    katas the runs test, so that no child pays for them.
+    """
+    from katakit import lazyimports
     from katakit.runner.forking import fork_hazard
-    from katakit.runner.preload import preload
+    from katakit.runner.preload import kata_imports, preload
 
     if not (hasattr(os, "fork") and sys.platform == "linux"):
         return _Spawned
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy must not start threads
     preload()
+    lazyimports.import_all(kata_imports(root, {f for run in runs for f in run.files}))
     gc.collect()
     gc.freeze()
     return _Forked if fork_hazard() is None else _Spawned
@@ -196,7 +202,7 @@ def _starter() -> type[_Forked] | type[_Spawned]:
 
 def run_all(root: Path, runs: list[Run], jobs: int) -> list[Outcome]:
     """Run every ``Run``, ``jobs`` at a time; their outcomes, in order."""
-    start = _starter()
+    start = _starter(root, runs)
     outcomes: list[Outcome] = [Outcome() for _ in runs]
     pending = list(range(len(runs)))
     running: dict[int, tuple[_Forked | _Spawned, float]] = {}

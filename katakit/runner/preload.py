@@ -1,14 +1,12 @@
 """What is made ready before a request: imports in the server, devices in the child.
 
-The server imports ``MODULES`` once, so that no child pays for them (``LATER``
-right after its first request); the child
+The server imports ``MODULES`` once, so that no child pays for them, and the
+katas' own ``imports`` (``katas.toml``: slow parts of torch that a few katas'
+tests use, see ``katakit.lazyimports``) right after its first request; the child
 waiting for the next request initialises the accelerators that request would use
 (``warm_devices``), so that a CUDA context is not created while the learner waits.
 
-Measured with ``python -X importtime`` in a child running the catalogue: besides
-torch, numpy and pytest, the katas pull in lazily imported parts of torch
-(``torch._dynamo`` through optimizers, ``torch.distributed.tensor`` and sympy
-through ``torch.testing.assert_close``) that cost more than a whole warm run.
+Measured with ``python -X importtime`` in a child running the catalogue.
 Only imports happen here: the server never computes with torch. Of pytest
 plugin packages only ``katakit`` is imported, whose docstring opts out of
 assertion rewriting (pytest would otherwise warn that it cannot rewrite it).
@@ -16,11 +14,14 @@ assertion rewriting (pytest would otherwise warn that it cannot rewrite it).
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
 import os
 import shlex
 import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from katakit import lazyimports
 
 MODULES = (
     "numpy",
@@ -52,23 +53,20 @@ MODULES = (
 )
 
 
-# needed by a few katas only, and slow to import: the server imports them once it
-# has answered its first request, before it forks the next waiting child, so the
-# first run of a session does not wait for them unless it needs them itself
-LATER = ("torch.distributed.tensor", "torch._dynamo")
+def kata_imports(root: Path, tests: Iterable[str] | None = None) -> list[str]:
+    """The ``imports`` of the katas whose test files are ``tests`` (default: all katas).
 
+    None where the catalogue cannot be read: the run reports that itself.
+    """
+    from katakit import catalog
 
-def later() -> list[str]:
-    """Import ``LATER``; the names that failed."""
-    return [name for name in LATER if not _imported(name)]
-
-
-def _imported(name: str) -> bool:
     try:
-        importlib.import_module(name)
-    except Exception:
-        return False
-    return True
+        katas = catalog.load(root)
+    except catalog.CatalogError:
+        return []
+    if tests is None:
+        return katas.imports()
+    return katas.imports(filter(None, map(katas.by_test_file, tests)))
 
 
 def preload() -> list[str]:
@@ -76,7 +74,7 @@ def preload() -> list[str]:
 
     Returns the names that failed.
     """
-    failed = [name for name in MODULES if not _imported(name)]
+    failed = lazyimports.import_all(MODULES)
     # pytest looks for an entry point of every plugin named with -p (pytest.ini
     # names two): list the installed distributions once here, so that children
     # inherit importlib.metadata's folder listings (keyed by the folders' mtimes)
@@ -87,11 +85,7 @@ def preload() -> list[str]:
         failed.append("importlib.metadata")
     from _pytest.config import default_plugins
 
-    for name in default_plugins:
-        try:
-            importlib.import_module(f"_pytest.{name}")
-        except Exception:
-            failed.append(f"_pytest.{name}")
+    failed += lazyimports.import_all(f"_pytest.{name}" for name in default_plugins)
     from katakit.runner import rehearsal
 
     try:

@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from katakit import catalog
+from katakit import catalog, lazyimports
 from katakit.runner import (
     focus,
     forking,
@@ -61,7 +61,7 @@ class Server:
         self.listener: socket.socket | None = None
         self.fingerprint = fingerprint(root)
         self.waiting: standby.Waiting | None = None  # the child forked for the next request
-        self.later = True  # preload.LATER not imported yet: see ``_import_later``
+        self.later = True  # the katas' imports not made yet: see ``_import_later``
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -228,10 +228,14 @@ class Server:
             self.prepare(profile, conn)
 
     def _import_later(self) -> None:
-        """Import ``preload.LATER`` (once, after the first request has been answered)."""
+        """Import the katas' slow ``imports`` (once, after the first request is answered).
+
+        Not before: the first run would wait for them even where its katas do
+        not use them (a run whose katas do imports them itself, before its clock).
+        """
         self.later = False
         started = time.monotonic()
-        failed = preload.later()
+        failed = lazyimports.import_all(preload.kata_imports(self.root))
         print(
             f"later imports in {time.monotonic() - started:.2f} s"
             + (f"; could not import {', '.join(failed)}" if failed else ""),
