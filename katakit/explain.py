@@ -87,10 +87,11 @@ def timed_out(exc: BaseException, impl: Path, root: Path) -> str:
     where = f" in `{frame.name}` ({_rel(frame.filename, root)}:{frame.lineno})" if frame else ""
     importing = getattr(exc, "importing", None)
     if importing:
+        n = getattr(exc, "unloaded", 0)
         return (
             f"{exc}{where} while importing `{importing}`, not in your code (is the machine "
-            f"busy?): unloaded the {getattr(exc, 'unloaded', 0)} modules this test had "
-            "imported; the next test imports them afresh"
+            f"busy?): unloaded {n} module{'' if n == 1 else 's'} this test had imported; "
+            "the next test imports them afresh"
         )
     return f"{exc}{where}: is there a loop that never ends?"
 

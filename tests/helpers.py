@@ -85,3 +85,58 @@ def gone(pid: int, within: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+SLOW_PACKAGE = "kata_slow_library"  # the stand-in for a library whose first import is slow
+
+SLOW_TESTS = f"""
+
+def test_slow_library_first():
+    import {SLOW_PACKAGE}
+
+    assert {SLOW_PACKAGE}.value() == 42
+
+
+def test_slow_library_again():
+    import {SLOW_PACKAGE}
+
+    assert {SLOW_PACKAGE}.value() == 42
+"""
+
+
+def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
+    """A stand-in for sympy in ``repo``: a package whose first import sleeps ``seconds``.
+
+    Its ``__init__`` finishes one submodule, then imports one that sleeps (only
+    the first time, and writes its parent's pid to ``imported-by``), then reads
+    the first through the package: an import cut short and retried without
+    unloading fails as sympy's does. Kata 00 gets two
+    tests that use it and, where ``catalogued``, names it in its ``imports``.
+    Returns ``-k`` words that select those two tests.
+    """
+    package = repo / SLOW_PACKAGE
+    package.mkdir()
+    (package / "finished.py").write_text("VALUE = 42\n")
+    (package / "sleep-once").touch()
+    (package / "slow.py").write_text(
+        "import os\nimport time\n\n"
+        "here = os.path.dirname(__file__)\n"
+        "with open(os.path.join(here, 'imported-by'), 'w') as f:\n"
+        "    f.write(str(os.getppid()))\n"
+        "flag = os.path.join(here, 'sleep-once')\n"
+        "if os.path.exists(flag):\n"
+        "    os.remove(flag)\n"
+        f"    time.sleep({seconds})\n"
+    )
+    (package / "__init__.py").write_text(
+        f"import {SLOW_PACKAGE}.finished\nfrom {SLOW_PACKAGE} import slow  # noqa: F401\n\n\n"
+        f"def value():\n    return {SLOW_PACKAGE}.finished.VALUE\n"
+    )
+    with open(repo / "katas" / "test_00_environment.py", "a") as tests:
+        tests.write(SLOW_TESTS)
+    if catalogued:
+        catalog = repo / "katas.toml"
+        text = catalog.read_text()
+        first = text.index('tests = "katas/test_00_environment.py"\n')
+        catalog.write_text(text[:first] + f'imports = ["{SLOW_PACKAGE}"]\n' + text[first:])
+    return "slow_library"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 import torch
+from helpers import SLOW_PACKAGE, add_slow_library
 
 from katakit import importer, stubs
 from katakit.catalog import load
@@ -261,6 +264,36 @@ def test_endless_loop_at_import_times_out(inline_pytest, kata_repo):
     result = inline_pytest("--impl", str(impl), "--kata-timeout", "0.5", *FIRST_THREE, timeout=60)
     assert "timed out after 0.5 s" in result.stdout and "(while importing)" in result.stdout
     assert count(result.stdout, "passed") > 40
+
+
+@pytest.fixture
+def slow_library(kata_repo):
+    """``add_slow_library`` for in-process runs: its modules leave ``sys.modules`` after."""
+    yield functools.partial(add_slow_library, kata_repo)
+    for name in [n for n in sys.modules if n.split(".")[0] == SLOW_PACKAGE]:
+        del sys.modules[name]
+
+
+def test_a_slow_first_import_the_catalogue_names_is_made_before_the_clock(
+    inline_pytest, slow_library
+):
+    words = slow_library(2.0, catalogued=True)
+    result = inline_pytest("--no-focus", "--kata-timeout", "1", "-k", words, ENV, timeout=60)
+    assert (count(result.stdout, "passed"), count(result.stdout, "failed")) == (2, 0), result.stdout
+
+
+def test_a_limit_inside_a_library_import_unloads_it_and_later_tests_run(
+    inline_pytest, slow_library
+):
+    words = slow_library(2.0, catalogued=False)
+    result = inline_pytest("--no-focus", "--kata-timeout", "1", "-k", words, ENV, timeout=60)
+    assert (count(result.stdout, "passed"), count(result.stdout, "failed")) == (1, 1), result.stdout
+    assert (
+        f"timed out after 1 s while importing `{SLOW_PACKAGE}.slow`, not in your code "
+        "(is the machine busy?): unloaded 1 module this test had imported; "
+        "the next test imports them afresh"
+    ) in result.stdout
+    assert "AttributeError" not in result.stdout
 
 
 # -- imports and stubs ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
-from helpers import STANDIN_SITE, Result, gone, run
+from helpers import SLOW_PACKAGE, STANDIN_SITE, Result, add_slow_library, gone, run
 
 from katakit import results
 from katakit.catalog import load
@@ -291,6 +291,17 @@ def test_the_waiting_child_starts_its_devices_before_the_request(
     ready = _waiting(server)  # then waiting
     assert warm("--solutions", "-q", str(test), env=slow).returncode == 0
     assert _served_by(kata_repo)[0] == ready
+
+
+def test_a_slow_first_import_the_catalogue_names_is_made_before_the_clock(
+    kata_repo: Path, warm, warm_env
+) -> None:
+    words = add_slow_library(kata_repo, 2.0, catalogued=True)
+    result = warm("--no-focus", "--kata-timeout", "1", "-k", words, "katas/test_00_environment.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+    served_by = int((kata_repo / SLOW_PACKAGE / "imported-by").read_text())
+    assert served_by == _server(warm_env)  # imported by a child of the warm server
 
 
 def test_a_kata_file_rewritten_ahead_is_used_only_for_the_same_bytes(
