@@ -73,9 +73,9 @@ class Catalog:
         return None
 
     def imports(self, katas: Iterable[Kata] | None = None) -> list[str]:
-        """The ``imports`` of ``katas`` (default: every kata), each named once, in order."""
-        names = (name for kata in (self.katas if katas is None else katas) for name in kata.imports)
-        return list(dict.fromkeys(names))
+        """The ``imports`` of ``katas`` (default: every kata), once each, in catalogue order."""
+        chosen = set(self.katas if katas is None else katas)
+        return list(dict.fromkeys(n for k in self.katas if k in chosen for n in k.imports))
 
 
 _loaded: dict[Path, tuple[tuple[int, ...], Catalog]] = {}  # path -> (file stamp, catalogue)
@@ -123,7 +123,7 @@ def _read(path: Path) -> Catalog:
                     hints=tuple(entry.get("hints", ())),
                     timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
                     function_hints=_function_hints(entry.get("function_hints", {})),
-                    imports=_names(path, entry, "imports"),
+                    imports=_imports(path, entry),
                 )
             )
         except KeyError as exc:
@@ -133,13 +133,13 @@ def _read(path: Path) -> Catalog:
     return Catalog(root=path.parent, katas=tuple(katas))
 
 
-def _names(path: Path, entry: dict, key: str) -> tuple[str, ...]:
-    """``entry[key]``: a list of dotted module names (``CatalogError`` otherwise)."""
-    names = entry.get(key, [])
+def _imports(path: Path, entry: dict) -> tuple[str, ...]:
+    """A kata's ``imports``: dotted module names (``CatalogError`` otherwise)."""
+    names = entry.get("imports", [])
     if not isinstance(names, list) or not all(
         isinstance(n, str) and all(part.isidentifier() for part in n.split(".")) for n in names
     ):
-        raise CatalogError(f"{path}: kata {entry.get('id')!r}: {key} must list module names")
+        raise CatalogError(f"{path}: kata {entry.get('id')!r}: imports must list module names")
     return tuple(names)
 
 

@@ -61,17 +61,13 @@ def unload(since: str | None, keep: str) -> list[str]:
     """Remove from ``sys.modules`` what was imported after ``since`` (a ``mark``).
 
     Modules of the package ``keep`` (the learner's) stay: the plugin's importer
-    manages them. Returns the names removed; none when ``since`` is no longer
-    where it was (nothing can be told apart then).
+    manages them. Returns the names removed, newest first; none when ``since``
+    is gone (nothing can be told apart then).
     """
-    newer = []
-    for name in reversed(sys.modules):
-        if name == since:
-            break
-        newer.append(name)
-    else:
-        if since is not None:
-            return []
+    names = list(sys.modules)  # in the order they were imported
+    if since not in names:
+        return []
+    newer = names[: names.index(since) : -1]  # newest first
     removed = [n for n in newer if n != keep and not n.startswith(keep + ".")]
     for name in removed:
         sys.modules.pop(name, None)

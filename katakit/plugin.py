@@ -265,8 +265,8 @@ class KataSession:
         """Before the first test's clock: the slow imports the chosen katas' tests need."""
         if session.config.option.collectonly or self.limits_off:
             return
-        katas = {self.kata_of(item) for item in session.items} - {None}
-        lazyimports.import_all(self.catalog.imports(k for k in self.catalog.katas if k in katas))
+        katas = {self.kata_of(item) for item in session.items}
+        lazyimports.import_all(self.catalog.imports(k for k in katas if k is not None))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
