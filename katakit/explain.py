@@ -89,9 +89,14 @@ def timed_out(exc: BaseException, impl: Path, root: Path) -> str:
     if importing:
         n = getattr(exc, "unloaded", 0)
         return (
-            f"{exc}{where} while importing `{importing}`, not in your code (is the machine "
-            f"busy?): unloaded {n} module{'' if n == 1 else 's'} this test had imported; "
+            f"{exc}{where} while importing `{importing}`, not in your code: unloaded {n} "
+            f"module{'' if n == 1 else 's'} this test had imported; "
             "the next test imports them afresh"
+        )
+    if getattr(exc, "waiting", False):
+        return (
+            f"{exc}{where}: is it waiting (time.sleep, input(), a lock), "
+            "or is the machine too busy to run it?"
         )
     return f"{exc}{where}: is there a loop that never ends?"
 

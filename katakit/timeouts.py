@@ -1,20 +1,26 @@
-"""Per-test time limits: ``KataTimeout``, the alarm that raises it, a hard watchdog, and
-when to hold them back.
+"""Per-test time limits: ``KataTimeout``, the alarms that raise it, two hard watchdogs,
+and when to hold them back.
 
-The alarm (``SIGALRM``) interrupts Python code. Code stuck inside one C call
+A limit counts the CPU time the test's process uses (``ITIMER_PROF``), not the
+wall clock: an endless loop burns CPU, a correct test on a busy machine waits
+for it, and only the loop is stopped. Code that waits instead (``time.sleep``,
+a lock, a read that never returns) has a wall-clock backstop, ``WAIT_FACTOR``
+times the limit; it is reported as waiting, with the CPU time it used.
+
+Both alarms raise in Python code. Code stuck inside one C call
 (``sum(itertools.repeat(1, 10**13))``) never gives a signal handler the chance
-to run, so each alarm also arms ``faulthandler``'s watchdog thread, which needs
-no interpreter lock: ``GRACE`` seconds after the limit it prints where every
-thread is (the test's file, line and function among them) and ends the process
-with exit status 1. Arming that watchdog starts a thread and cancelling it joins
-one, so for tests it is armed with ``SLACK`` seconds to spare and re-armed only
-when a test could outlive it: it lingers between tests (only pytest's own
-bookkeeping runs there) and ``disarm`` ends it with the run. A limit
-is off for a whole run while a tracer or debugger is active (a breakpoint must
-be able to wait), and an alarm that fires under a tracer does nothing: raising
-inside a trace callback would end the debugging. ``KATA_WATCHDOG_GRACE`` (seconds)
-overrides ``GRACE`` (and ``SLACK`` is never longer), so tests of the watchdog need
-not wait seconds for it.
+to run, so two watchdogs need no interpreter lock: ``GRACE`` seconds of CPU
+past the limit, ``SIGVTALRM`` (``ITIMER_VIRTUAL``) makes ``faulthandler`` print
+where every thread is (the test's file, line and function among them) and the
+signal ends the process; ``GRACE`` seconds past the backstop, ``faulthandler``'s
+wall-clock thread does the same, for C code that waits (a deadlock). Starting
+that thread costs, so it is armed with ``SLACK`` seconds to spare and re-armed
+only when a test could outlive it: it lingers between tests and ``disarm`` ends
+it with the run. A limit is off for a whole run while a tracer or debugger is
+active (a breakpoint must be able to wait), and an alarm that fires under a
+tracer does nothing: raising inside a trace callback would end the debugging.
+``KATA_WATCHDOG_GRACE`` (seconds) overrides ``GRACE`` (and ``SLACK`` is never
+longer), so tests of the watchdogs need not wait seconds for them.
 No torch or pytest import here.
 """
 
@@ -41,17 +47,25 @@ def _grace(default: float = 3.0) -> float:
     return value if 0 <= value <= 60 else default
 
 
-GRACE = _grace()  # seconds past the limit before the watchdog ends the process
-SLACK = min(2.0, GRACE)  # seconds the watchdog may fire later than GRACE: re-armed seldom
+GRACE = _grace()  # seconds past the limit (CPU) or the backstop (wall) before a watchdog ends it
+SLACK = min(2.0, GRACE)  # seconds the wall watchdog may fire later than GRACE: re-armed seldom
+WAIT_FACTOR = 6.0  # the wall-clock backstop, in limits: a busy machine never stretches CPU so far
 MAX_LIMIT = 86400.0  # one day: longer limits are a typo (and overflow setitimer near 1e300)
+WATCHDOG_SIGNAL = getattr(signal, "SIGVTALRM", None)  # ends code stuck in C past the CPU limit
+WATCHDOG_ENDED = (  # what a process that WATCHDOG_SIGNAL ended was doing
+    "ran past its time limit inside one call into C, which no alarm can interrupt "
+    "(the watchdog printed where each thread was)"
+)
 
 _report_fd: int | None = None  # where the watchdog writes (stderr, not pytest's capture)
 _watchdog_at = 0.0  # time.monotonic() when the armed watchdog fires; 0 when none is armed
+_cpu_watchdog = False  # whether WATCHDOG_SIGNAL makes faulthandler dump before it ends us
 
 
 class KataTimeout(Exception):
     """A test (or a learner module's import) ran past its kata's time limit."""
 
+    waiting = False  # the wall-clock backstop ended it: it used little CPU
     importing: str | None = None  # the library module whose import it cut short
     unloaded = 0  # how many partly imported modules were removed from sys.modules then
 
@@ -75,7 +89,7 @@ def parse_limit(text: str) -> float:
 
 def report_to_stderr() -> None:
     """Keep a copy of the current stderr for watchdog reports (call before capturing starts)."""
-    global _report_fd
+    global _report_fd, _cpu_watchdog
     try:
         fd = os.dup(2)
     except OSError:
@@ -87,6 +101,10 @@ def report_to_stderr() -> None:
         except OSError:
             pass
     _report_fd = fd
+    if WATCHDOG_SIGNAL is not None and hasattr(faulthandler, "register"):
+        # dump every thread, then the signal's default action ends the process
+        faulthandler.register(WATCHDOG_SIGNAL, file=fd, all_threads=True, chain=True)
+        _cpu_watchdog = True
 
 
 class SkippedAfterTimeout(KataTimeout):
@@ -114,13 +132,15 @@ def debugger(config: Any = None) -> str | None:
 
 
 class alarm:
-    """Raise ``KataTimeout`` in the main thread after ``seconds``; 0 means no limit.
+    """Raise ``KataTimeout`` in the main thread after ``seconds`` of CPU time; 0: no limit.
 
-    Uses ``SIGALRM`` with ``setitimer``, so it needs Unix and the main thread;
-    elsewhere it does nothing. After ``report_to_stderr`` it also makes sure the
-    hard watchdog fires no sooner than ``seconds + GRACE`` from now; with
-    ``linger`` the watchdog stays armed afterwards, for the next test to reuse.
-    Under a tracer the alarm lets the code run on.
+    Also raises it, as waiting, after ``WAIT_FACTOR * seconds`` on the wall clock.
+    Uses ``setitimer``, so it needs Unix and the main thread; elsewhere it does
+    nothing. After ``report_to_stderr`` it also arms the CPU watchdog at
+    ``seconds + GRACE`` and makes sure the wall watchdog fires no sooner than
+    ``GRACE`` past the backstop; with ``linger`` the wall watchdog stays armed
+    afterwards, for the next test to reuse. Under a tracer the alarms let the
+    code run on.
     """
 
     def __init__(self, seconds: float, *, linger: bool = False) -> None:
@@ -128,28 +148,48 @@ class alarm:
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
         self.seconds = seconds if usable else 0.0
+        self.backstop = self.seconds * WAIT_FACTOR
         self.linger = linger
 
     def _fire(self, signum: int, frame: object) -> None:
         if sys.gettrace() is not None or debugger() is not None:
-            disarm()
+            cancel()
             return  # paused at a breakpoint, or stepping: never interrupt the debugger
-        raise KataTimeout(f"timed out after {self.seconds:g} s")
+        if signum == signal.SIGPROF:
+            raise KataTimeout(f"timed out after {self.seconds:g} s of CPU time")
+        used = time.process_time() - self.cpu
+        exc = KataTimeout(
+            f"timed out after waiting {self.backstop:g} s, using {used:.2f} s of CPU time"
+        )
+        exc.waiting = True
+        raise exc
 
     def __enter__(self) -> None:
         if self.seconds > 0:
-            self.previous = signal.signal(signal.SIGALRM, self._fire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            _watch(self.seconds + GRACE)
+            alarms = (signal.SIGPROF, signal.SIGALRM)  # CPU time, wall-clock backstop
+            self.previous = {sig: signal.signal(sig, self._fire) for sig in alarms}
+            self.cpu = time.process_time()
+            signal.setitimer(signal.ITIMER_PROF, self.seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.backstop)
+            if _cpu_watchdog:
+                signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds + GRACE)
+            _watch(self.backstop + GRACE)
         elif _watchdog_at:
             disarm()  # no limit here: nothing may end this code
 
     def __exit__(self, *exc: object) -> None:
         if self.seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+            _stop_timers()
+            for sig, handler in self.previous.items():
+                signal.signal(sig, handler)
             if not self.linger:
                 disarm()
+
+
+def _stop_timers() -> None:
+    """Stop both alarms and the CPU watchdog."""
+    for timer in (signal.ITIMER_PROF, signal.ITIMER_REAL, signal.ITIMER_VIRTUAL):
+        signal.setitimer(timer, 0)
 
 
 def _watch(seconds: float) -> None:
@@ -174,7 +214,7 @@ def disarm() -> None:
 
 
 def cancel() -> None:
-    """Stop a running alarm (a debugger is taking over); its handler stays until it ends."""
+    """Stop a running alarm (a debugger is taking over); its handlers stay until it ends."""
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _stop_timers()
     disarm()

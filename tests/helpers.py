@@ -105,9 +105,9 @@ def test_slow_library_again():
 
 
 def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
-    """A stand-in for sympy in ``repo``: a package whose first import sleeps ``seconds``.
+    """A stand-in for sympy in ``repo``: a package whose first import takes ``seconds`` of CPU.
 
-    Its ``__init__`` finishes one submodule, then imports one that sleeps (only
+    Its ``__init__`` finishes one submodule, then imports one that spins (only
     the first time, and writes its parent's pid to ``imported-by``), then reads
     the first through the package: an import cut short and retried without
     unloading fails as sympy's does. Kata 00 gets two
@@ -126,7 +126,9 @@ def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
         "flag = os.path.join(here, 'sleep-once')\n"
         "if os.path.exists(flag):\n"
         "    os.remove(flag)\n"
-        f"    time.sleep({seconds})\n"
+        f"    end = time.process_time() + {seconds}\n"
+        "    while time.process_time() < end:\n"
+        "        pass\n"
     )
     (package / "__init__.py").write_text(
         f"import {SLOW_PACKAGE}.finished\nfrom {SLOW_PACKAGE} import slow  # noqa: F401\n\n\n"
@@ -140,3 +142,28 @@ def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
         first = text.index('tests = "katas/test_00_environment.py"\n')
         catalog.write_text(text[:first] + f'imports = ["{SLOW_PACKAGE}"]\n' + text[first:])
     return "slow_library"
+
+
+# Bodies of learner functions for the time-limit tests (indented for a function).
+PAUSE = 1.5  # seconds PAUSED is held off the CPU: longer than any limit those tests set
+PAUSED = (
+    "    import os, subprocess, sys, time\n\n"
+    "    # another process stops this one (SIGSTOP) mid-computation, and resumes it later\n"
+    "    pauser = subprocess.Popen(\n"
+    "        [sys.executable, '-c', 'import os, signal, sys, time; pid = int(sys.argv[1]); '\n"
+    "         'print(flush=True); time.sleep(0.02); os.kill(pid, signal.SIGSTOP); '\n"
+    f"         'time.sleep({PAUSE}); os.kill(pid, signal.SIGCONT)', str(os.getpid())],\n"
+    "        stdout=subprocess.PIPE,\n"
+    "    )\n"
+    "    pauser.stdout.readline()\n"
+    "    end = time.process_time() + 0.1\n"
+    "    while time.process_time() < end:\n"
+    "        pass\n"
+    "    pauser.wait()\n"
+    "    pauser.stdout.close()\n"
+)
+SLEEPS = "    import time\n\n    time.sleep(60)\n"
+STUCK_IN_C = {  # one C call that does not return for minutes, holding the GIL or not
+    "itertools": "    import itertools\n\n    sum(itertools.repeat(1, 10**13))\n",
+    "torch": "    torch.ones(()).expand(10**13).sum()\n",
+}

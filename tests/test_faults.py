@@ -485,20 +485,6 @@ def test_runner_recovers(kata_repo: Path) -> None:
 # -- 5. hard limits ----------------------------------------------------------------
 
 
-def test_code_stuck_in_c_is_ended_in_plain_pytest(
-    kata_repo: Path, run_pytest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(GRACE_ENV, "0")
-    (kata_repo / "katas/test_zz_stuck.py").write_text(
-        "import itertools\n\n\ndef test_stuck_in_c():\n"
-        "    assert sum(itertools.repeat(1, 10**13)) > 0\n"
-    )
-    out = run_pytest("--kata-timeout", "0.5", "katas/test_zz_stuck.py", timeout=60)
-    assert out.returncode != 0
-    assert "Timeout" in out.stderr
-    assert "test_stuck_in_c" in out.stderr
-
-
 def test_a_thread_left_running_does_not_hold_the_exit(kata_repo: Path, run_pytest) -> None:
     (kata_repo / "katas/test_zz_thread.py").write_text(
         "import threading\nimport time\n\n\ndef test_leaves_a_thread():\n"
@@ -788,7 +774,7 @@ def test_the_watchdog_lingers_between_tests_and_not_after_an_import(
         pass
     with timeouts.alarm(5, linger=True):  # the next test: still armed long enough
         pass
-    assert calls == [5 + timeouts.GRACE + timeouts.SLACK]
+    assert calls == [5 * timeouts.WAIT_FACTOR + timeouts.GRACE + timeouts.SLACK]
     with timeouts.alarm(5):  # a learner module's import: nothing lingers after it
         pass
     assert calls[-1] == "cancel" and timeouts._watchdog_at == 0.0

@@ -322,7 +322,7 @@ def test_one_time_limit_per_function_per_run(half_done, inline_pytest, capsys):
     source = (half_done / "src" / "creation.py").read_text().splitlines()
     loop = source.index("    while True:") + 1
     timed_out = [
-        f"timed out after 0.3 s in `from_list` (src/creation.py:{line}):"
+        f"timed out after 0.3 s of CPU time in `from_list` (src/creation.py:{line}):"
         " is there a loop that never ends?"
         for line in (loop, loop + 1)
     ]
@@ -355,7 +355,12 @@ def slow_impl(repo: Path, body: str) -> Path:
     return impl
 
 
-SLEEP = "    import time\n\n    time.sleep(0.6)\n    return torch.__version__\n"
+def spin(seconds: float) -> str:
+    """Lines of learner code that use ``seconds`` of CPU time."""
+    return (
+        f"    import time\n\n    end = time.process_time() + {seconds}\n"
+        "    while time.process_time() < end:\n        pass\n"
+    )
 
 
 def slow_args(impl: Path) -> tuple[str, ...]:
@@ -365,7 +370,7 @@ def slow_args(impl: Path) -> tuple[str, ...]:
 
 
 def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
-    impl = slow_impl(kata_repo, SLEEP)
+    impl = slow_impl(kata_repo, spin(0.6) + "    return torch.__version__\n")
     args = slow_args(impl)
     out = inline_pytest(*args).stdout
     assert "timed out after 0.3 s" in out
@@ -381,8 +386,9 @@ def test_a_tracer_turns_time_limits_off(kata_repo, inline_pytest):
 
 def test_an_alarm_under_a_tracer_lets_the_code_run_on(kata_repo, inline_pytest):
     body = (
-        "    import sys, time\n\n    sys.settrace(lambda *a: None)\n    time.sleep(0.6)\n"
-        "    sys.settrace(None)\n    return torch.__version__\n"
+        "    import sys\n\n    sys.settrace(lambda *a: None)\n"
+        + spin(0.6)
+        + "    sys.settrace(None)\n    return torch.__version__\n"
     )
     impl = slow_impl(kata_repo, body)
     result = inline_pytest(*slow_args(impl))
@@ -394,8 +400,9 @@ def test_a_breakpoint_in_learner_code_may_wait_past_the_limit(half_done):
     edit(half_done / "src" / "environment.py", "    return torch.__version__\n", body)
     test = f"{ENV}::test_torch_version_is_the_installed_one"
     cmd = [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "--kata-timeout", "0.5"]
-    # at the (Pdb) prompt: wait longer than the limit (armed before the prompt), then continue
-    typed = "!import time; time.sleep(0.7)\nc\n"
+    # at the (Pdb) prompt: use more CPU than the limit (armed before the prompt), then continue
+    typed = "!import time; end = time.process_time() + 0.7\n"
+    typed += "!while time.process_time() < end: pass\nc\n"
     result = run([*cmd, test], half_done, input=typed)
     assert "PDB set_trace" in result.stdout
     assert "timed out" not in result.stdout
@@ -408,7 +415,7 @@ def test_pdb_turns_time_limits_off_and_says_so(kata_repo, inline_pytest):
 
 
 def test_a_loaded_debugger_turns_time_limits_off(kata_repo, inline_pytest, monkeypatch):
-    impl = slow_impl(kata_repo, SLEEP)
+    impl = slow_impl(kata_repo, spin(0.6) + "    return torch.__version__\n")
     args = slow_args(impl)
     monkeypatch.setitem(sys.modules, "debugpy", types.ModuleType("debugpy"))
     result = inline_pytest(*args)

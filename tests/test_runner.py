@@ -343,7 +343,7 @@ def test_endless_loop_times_out_and_the_next_request_is_served(
     impl = _impl(kata_repo, loop)
     out = warm("--impl", str(impl), "--kata-timeout", "0.3", "-x", "-q", "-k", "from_list", KATA)
     assert out.returncode == 1
-    assert "timed out after 0.3 s in `from_list`" in out.stdout
+    assert "timed out after 0.3 s of CPU time in `from_list`" in out.stdout
     again = warm("--solutions", "-q", "-k", "from_list", KATA)
     assert again.returncode == 0, again.stdout
     assert _runs_left(_server(warm_env)) == []  # only the child waiting for the next run

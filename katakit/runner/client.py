@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from katakit import timeouts
 from katakit.checkout import NOT_A_CHECKOUT, find_root
 from katakit.runner import forking, location, protocol
 
@@ -315,6 +316,8 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
             if message.get("signal")
             else f"exited with status {message.get('status')} before pytest finished"
         )
+        if timeouts.WATCHDOG_SIGNAL and message.get("signal") == timeouts.WATCHDOG_SIGNAL.name:
+            how = timeouts.WATCHDOG_ENDED
         where = message.get("where", "")
         subject = f"kata {message['kata']}" if message.get("kata") else "the test run"
         print(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from katakit import timeouts
 from katakit.outcomes import Count, Tally
 
 if TYPE_CHECKING:
@@ -233,4 +234,6 @@ def _read(out: Path, log: Path, status: int, limit: float) -> Outcome:
     if finished:
         return Outcome(tally, text)
     why = f"stopped at the {limit:g} s run limit" if status == -1 else f"exit status {status}"
+    if timeouts.WATCHDOG_SIGNAL and status == -timeouts.WATCHDOG_SIGNAL:
+        why = f"a test {timeouts.WATCHDOG_ENDED}"
     return Outcome(tally, text, crashed=f"the pytest run crashed ({why})")
