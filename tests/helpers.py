@@ -144,7 +144,10 @@ def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
     return "slow_library"
 
 
-# Bodies of learner functions for the time-limit tests (indented for a function).
+# -- learner code for the time-limit tests: bodies run before `torch_version` returns --
+
+TEST = "katas/test_00_environment.py::test_torch_version_is_the_installed_one"
+RETURN = "    return torch.__version__\n"
 PAUSE = 1.5  # seconds PAUSED is held off the CPU: longer than any limit those tests set
 PAUSED = (
     "    import os, subprocess, sys, time\n\n"
@@ -167,3 +170,15 @@ STUCK_IN_C = {  # one C call that does not return for minutes, holding the GIL o
     "itertools": "    import itertools\n\n    sum(itertools.repeat(1, 10**13))\n",
     "torch": "    torch.ones(()).expand(10**13).sum()\n",
 }
+C_LOOP = "    while True:\n        torch.ones(2**22).cumsum(0)\n"  # each call returns, in ms
+
+
+def learner(repo: Path, body: str) -> tuple[Path, int]:
+    """A copy of the solutions whose ``torch_version`` runs ``body`` first; the body's last line."""
+    impl = repo / "impl"
+    if not impl.exists():
+        shutil.copytree(repo / "solutions", impl)
+    source = (repo / "solutions" / "environment.py").read_text()
+    before = source[: source.index(RETURN)]
+    (impl / "environment.py").write_text(before + body + source[len(before) :])
+    return impl, before.count("\n") + body.count("\n")

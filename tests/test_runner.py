@@ -14,9 +14,22 @@ from types import SimpleNamespace
 
 import pytest
 import torch  # noqa: F401 (imported here once: in-process pytest runs must not import it again)
-from helpers import SLOW_PACKAGE, STANDIN_SITE, Result, add_slow_library, gone, run
+from helpers import (
+    C_LOOP,
+    PAUSED,
+    SLEEPS,
+    SLOW_PACKAGE,
+    STANDIN_SITE,
+    STUCK_IN_C,
+    TEST,
+    Result,
+    add_slow_library,
+    gone,
+    learner,
+    run,
+)
 
-from katakit import results
+from katakit import results, timeouts
 from katakit.catalog import load
 from katakit.runner import focus, location, rewritten
 from katakit.runner import preload as preload_module
@@ -347,6 +360,45 @@ def test_endless_loop_times_out_and_the_next_request_is_served(
     again = warm("--solutions", "-q", "-k", "from_list", KATA)
     assert again.returncode == 0, again.stdout
     assert _runs_left(_server(warm_env)) == []  # only the child waiting for the next run
+
+
+def test_a_correct_test_held_off_the_cpu_passes(kata_repo: Path, warm) -> None:
+    impl, _ = learner(kata_repo, PAUSED)
+    out = warm(f"--impl={impl}", "--kata-timeout=0.5", "-q", TEST)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 passed" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "said", "question"),
+    [
+        (SLEEPS, r"waiting 1\.2 s, using 0\.\d\d s of CPU time", "is it waiting (time.sleep,"),
+        (C_LOOP, r"0\.2 s of CPU time", "is there a loop that never ends?"),
+    ],
+    ids=["sleeps", "loops over C calls"],
+)
+def test_a_waiting_or_looping_test_is_told_which(
+    kata_repo: Path, warm, warm_env, body: str, said: str, question: str
+) -> None:
+    impl, _ = learner(kata_repo, body)
+    out = warm(f"--impl={impl}", "--kata-timeout=0.2", "-q", TEST)
+    assert out.returncode == 1, out.stdout + out.stderr
+    where = r" in `torch_version` \(\S*environment\.py:\d+\): "
+    assert re.search(f"timed out after {said}{where}{re.escape(question)}", out.stdout), out.stdout
+    assert _runs_left(_server(warm_env)) == []
+
+
+@pytest.mark.parametrize("stuck", STUCK_IN_C)
+def test_code_stuck_in_one_c_call_is_ended_with_its_line(
+    kata_repo: Path, warm, warm_env, stuck: str
+) -> None:
+    impl, line = learner(kata_repo, STUCK_IN_C[stuck])
+    out = warm(f"--impl={impl}", "--kata-timeout=0.2", "-q", TEST, timeout=60)
+    assert out.returncode == 128 + timeouts.WATCHDOG_SIGNAL, out.stdout + out.stderr
+    assert f"the test process {timeouts.WATCHDOG_ENDED} (in {TEST})" in out.stderr
+    assert f'environment.py", line {line} in torch_version' in out.stderr
+    assert warm("--solutions", "-q", TEST).returncode == 0
+    assert _runs_left(_server(warm_env)) == []
 
 
 def test_syntax_error_is_reported_and_the_fixed_save_passes(kata_repo: Path, warm) -> None:

@@ -11,27 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import PAUSED, SLEEPS, STUCK_IN_C
+from helpers import C_LOOP, PAUSED, SLEEPS, STUCK_IN_C, TEST, learner
 
 from katakit import timeouts
 from katakit.timeouts import KataTimeout, alarm
-
-ENV = "katas/test_00_environment.py"
-TEST = f"{ENV}::test_torch_version_is_the_installed_one"
-RETURN = "    return torch.__version__\n"
-
-
-def learner(repo: Path, body: str) -> tuple[Path, int]:
-    """A copy of the solutions whose ``torch_version`` runs ``body`` first; the body's last line."""
-    impl = repo / "impl"
-    if not impl.exists():
-        import shutil
-
-        shutil.copytree(repo / "solutions", impl)
-    source = (repo / "solutions" / "environment.py").read_text()
-    before = source[: source.index(RETURN)]
-    (impl / "environment.py").write_text(before + body + source[len(before) :])
-    return impl, before.count("\n") + body.count("\n")
 
 
 def spin(seconds: float) -> None:
@@ -99,6 +82,16 @@ def test_a_test_that_sleeps_past_the_backstop_is_reported_as_waiting(
         out,
     ), out
     assert "loop" not in out
+
+
+def test_a_loop_of_c_calls_times_out_at_its_line(kata_repo: Path, inline_pytest) -> None:
+    impl, line = learner(kata_repo, C_LOOP)
+    out = inline_pytest(f"--impl={impl}", "--kata-timeout=0.3", TEST).stdout
+    assert re.search(
+        rf"timed out after 0\.3 s of CPU time in `torch_version` \(\S*environment\.py:"
+        rf"({line}|{line - 1})\): is there a loop that never ends\?",
+        out,
+    ), out
 
 
 @pytest.mark.parametrize("stuck", STUCK_IN_C)
