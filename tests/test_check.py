@@ -18,13 +18,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers import STUCK_IN_C, learner
 
-from katakit import check
+from katakit import check, timeouts
 from katakit.catalog import Kata
 from katakit.mutate import mutants
 from katakit.outcomes import Count, Tally
 from katakit.proof import KataProof, Mutation, Variant
-from katakit.runner.pool import Outcome, Run
+from katakit.runner.pool import Outcome, Run, run_all
 
 FIXTURE = Path(__file__).parent / "kata_fixture"
 
@@ -200,6 +201,20 @@ def grow(t):
     t.grad = None
     return t.unsqueeze_(0).detach()
 '''
+
+
+def test_a_pool_run_ended_by_the_cpu_watchdog_says_so_with_the_line(
+    kata_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = kata_repo / "katas.toml"
+    module = 'module = "environment"\n'
+    catalog.write_text(catalog.read_text().replace(module, module + "timeout = 0.2\n", 1))
+    monkeypatch.setattr(timeouts, "GRACE", 0.3)  # a forked run reads it here
+    monkeypatch.setenv("KATA_WATCHDOG_GRACE", "0.3")  # a spawned one from its environment
+    impl, line = learner(kata_repo, STUCK_IN_C["torch"])
+    [outcome] = run_all(kata_repo, [Run(impl, ("katas/test_00_environment.py",), limit=60)], 1)
+    assert outcome.crashed == f"the pytest run crashed (a test {timeouts.WATCHDOG_ENDED})"
+    assert f'environment.py", line {line} in torch_version' in outcome.log
 
 
 def test_mutants_of_learner_slips_and_classic_changes():
