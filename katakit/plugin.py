@@ -55,7 +55,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--kata-timeout",
         type=_time_limit,
         metavar="SECONDS",
-        help="time limit per test (default: the kata's timeout in katas.toml; 0 turns it off)",
+        help="limit per test, in seconds of CPU time (default: the kata's timeout in "
+        "katas.toml; 0 turns it off)",
     )
 
 
