@@ -64,7 +64,7 @@ def test_no_alarm_is_left_armed() -> None:
 
 def test_a_correct_test_held_off_the_cpu_passes(kata_repo: Path, run_pytest) -> None:
     impl, _ = learner(kata_repo, PAUSED)
-    out = run_pytest(f"--impl={impl}", "--kata-timeout=0.5", "-q", TEST, timeout=120)
+    out = run_pytest(f"--impl={impl}", "--kata-timeout=1", "-q", TEST, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 passed" in out.stdout
 
