@@ -104,6 +104,14 @@ def test_slow_library_again():
 """
 
 
+def spin(seconds: float) -> str:
+    """Lines of code, indented for a function body, that use ``seconds`` of CPU time."""
+    return (
+        f"    import time\n\n    end = time.process_time() + {seconds}\n"
+        "    while time.process_time() < end:\n        pass\n"
+    )
+
+
 def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
     """A stand-in for sympy in ``repo``: a package whose first import takes ``seconds`` of CPU.
 
@@ -125,10 +133,7 @@ def add_slow_library(repo: Path, seconds: float, *, catalogued: bool) -> str:
         "    f.write(str(os.getppid()))\n"
         "flag = os.path.join(here, 'sleep-once')\n"
         "if os.path.exists(flag):\n"
-        "    os.remove(flag)\n"
-        f"    end = time.process_time() + {seconds}\n"
-        "    while time.process_time() < end:\n"
-        "        pass\n"
+        "    os.remove(flag)\n" + spin(seconds)
     )
     (package / "__init__.py").write_text(
         f"import {SLOW_PACKAGE}.finished\nfrom {SLOW_PACKAGE} import slow  # noqa: F401\n\n\n"
@@ -158,11 +163,7 @@ PAUSED = (
     f"         'time.sleep({PAUSE}); os.kill(pid, signal.SIGCONT)', str(os.getpid())],\n"
     "        stdout=subprocess.PIPE,\n"
     "    )\n"
-    "    pauser.stdout.readline()\n"
-    "    end = time.process_time() + 0.1\n"
-    "    while time.process_time() < end:\n"
-    "        pass\n"
-    "    pauser.wait()\n"
+    "    pauser.stdout.readline()\n" + spin(0.1) + "    pauser.wait()\n"
     "    pauser.stdout.close()\n"
 )
 SLEEPS = "    import time\n\n    time.sleep(60)\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import torch  # noqa: F401 - imported once here: in-process runs must not import it again
-from helpers import run
+from helpers import run, spin
 
 from katakit import cli, outcomes, progress, results
 from katakit.catalog import load
@@ -353,14 +353,6 @@ def slow_impl(repo: Path, body: str) -> Path:
     shutil.copytree(repo / "solutions", impl)
     edit(impl / "environment.py", "    return torch.__version__\n", body)
     return impl
-
-
-def spin(seconds: float) -> str:
-    """Lines of learner code that use ``seconds`` of CPU time."""
-    return (
-        f"    import time\n\n    end = time.process_time() + {seconds}\n"
-        "    while time.process_time() < end:\n        pass\n"
-    )
 
 
 def slow_args(impl: Path) -> tuple[str, ...]:
