@@ -1,17 +1,24 @@
-"""Assertions for katas that explain a mismatch in tensor terms.
+"""Inputs and assertions for katas: seeded tensors of every kind, readable mismatches.
 
-The comparison follows ``torch.testing.assert_close`` (same default
-tolerances per dtype) without importing it: that import pulls in large parts
-of torch (sympy among them) and costs about half a second in every run.
+``Spec`` names one class of input (a shape, a dtype, a layout) and makes seeded
+tensors of it with ``torch.testing.make_tensor``; ``grid`` lists every class a
+docstring allows, so a kata states its inputs once.
+
+The comparison follows ``torch.testing.assert_close`` (same default tolerances
+per dtype) without calling it: its first call pulls in large parts of torch
+(sympy among them) and costs about half a second in every run.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import torch
+from torch.testing import make_tensor
 
 # (rtol, atol) by dtype, as torch.testing.assert_close uses them
 TOLERANCES = {
@@ -22,6 +29,90 @@ TOLERANCES = {
     torch.complex64: (1.3e-6, 1e-5),
     torch.complex128: (1e-7, 1e-7),
 }
+
+
+# every dtype a kata may be handed, by family
+INTEGERS = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
+FLOATS = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+COMPLEX = (torch.complex64, torch.complex128)
+ALL_DTYPES = (torch.bool, *INTEGERS, *FLOATS, *COMPLEX)
+# shapes that catch most shape mistakes: 0-d, empty, one element, vector, matrices, 3-d
+SHAPES = ((), (0,), (1,), (5,), (2, 0), (3, 4), (1, 6), (2, 3, 2))
+# integers that float32 cannot hold exactly (it has 24 bits of mantissa)
+BEYOND_FLOAT32 = 2**24
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One class of input: a shape, a dtype, and whether the tensor is a strided view.
+
+    A strided tensor is non-contiguous (every other element of a larger block),
+    so code that copies it into fresh memory, or assumes a plain layout, shows.
+    Its ``str`` is the pytest id, e.g. ``float64-3x4-strided``.
+    """
+
+    shape: tuple[int, ...]
+    dtype: torch.dtype
+    strided: bool = False
+
+    def __str__(self) -> str:
+        shape = "x".join(map(str, self.shape)) if self.shape else "0d"
+        layout = "-strided" if self.strided else ""
+        return f"{str(self.dtype).removeprefix('torch.')}-{shape}{layout}"
+
+    def make(
+        self,
+        seed: int = 0,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        exclude_zero: bool = False,
+        specials: bool = False,
+    ) -> torch.Tensor:
+        """A CPU tensor of this class, the same for the same ``seed``.
+
+        ``low``/``high`` bound the values as ``make_tensor`` does; ``specials``
+        writes NaN, inf, -inf and -0.0 into a floating tensor's first elements.
+        The global random state is left as it was.
+        """
+        generator = torch.default_generator
+        state = generator.get_state()
+        generator.manual_seed(seed)
+        try:
+            t = make_tensor(
+                self.shape,
+                dtype=self.dtype,
+                device="cpu",
+                low=low,
+                high=high,
+                noncontiguous=self.strided,
+                exclude_zero=exclude_zero,
+            )
+        finally:
+            generator.set_state(state)
+        if specials and (t.is_floating_point() or t.is_complex()):
+            for i, value in enumerate((math.nan, math.inf, -math.inf, -0.0)[: t.numel()]):
+                t[torch.unravel_index(torch.tensor(i), t.shape)] = value
+        return t
+
+
+def grid(
+    shapes: Iterable[tuple[int, ...]] = SHAPES,
+    dtypes: Iterable[torch.dtype] = ALL_DTYPES,
+    *,
+    strided: bool = True,
+) -> list[Spec]:
+    """Every combination of ``shapes`` and ``dtypes``, contiguous and (if ``strided``) not.
+
+    A strided variant is left out where it would not differ (under two elements).
+    """
+    specs = []
+    for dtype in dtypes:
+        for shape in shapes:
+            specs.append(Spec(tuple(shape), dtype))
+            if strided and math.prod(shape) > 1:
+                specs.append(Spec(tuple(shape), dtype, strided=True))
+    return specs
 
 
 def describe(value: Any) -> str:

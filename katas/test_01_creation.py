@@ -6,10 +6,37 @@ import pytest
 import torch
 
 from katakit import testing
-from katakit.testing import assert_tensor
+from katakit.testing import BEYOND_FLOAT32, Spec, assert_tensor
 from learner import creation
 
-SHAPES = [(3, 4), (2, 3), (5,), (2, 1, 3)]
+# 0-d, empty, one element and several dimensions: every shape the docstrings allow
+SHAPES = [(3, 4), (2, 3), (5,), (2, 1, 3), (), (0,), (2, 0), (1,)]
+
+
+def _exact(result, values, dtype, what):
+    """``result`` holds exactly ``values`` (Python numbers) as ``dtype``."""
+    __tracebackhide__ = True
+    assert_tensor(result, torch.tensor(values, dtype=dtype), what=what, rtol=0, atol=0)
+
+
+# Python lists as a learner's caller would pass them, from seeded tensors
+BIG_INTS = Spec((6,), torch.int64).make(1, low=-(2**40), high=2**40).tolist()
+DECIMALS = Spec((5,), torch.float64).make(2).tolist()
+LISTS = {
+    "mixed-int-first": ([1, 2.5, -3], torch.float32),
+    "mixed-float-last": ([4, 0, 7, -1.5], torch.float32),
+    "ints-beyond-2**24": ([BEYOND_FLOAT32 + 1, -(BEYOND_FLOAT32 + 3), *BIG_INTS], torch.int64),
+    "seeded-decimals": (DECIMALS, torch.float32),
+    "empty": ([], torch.float32),
+    "one-int": ([BEYOND_FLOAT32 + 7], torch.int64),
+}
+
+
+@pytest.mark.parametrize(("values", "dtype"), list(LISTS.values()), ids=list(LISTS))
+def test_from_list_of_any_values_the_docstring_allows(values, dtype):
+    result = creation.from_list(values)
+    _exact(result, values, dtype, f"from_list({values})")
+    assert result.ndim == 1, f"from_list({values}) should be 1-D, got shape {tuple(result.shape)}"
 
 
 @pytest.mark.parametrize("values", [[1, 2, 3, 4, 5], [7], [-3, 0, 42, 9], list(range(10, 0, -2))])
@@ -39,6 +66,23 @@ def test_matrix_is_two_dimensional(rows):
     assert result.ndim == 2
 
 
+@pytest.mark.parametrize(
+    ("rows", "dtype"),
+    [
+        ([[1, 2], [0.5, 3]], torch.float32),
+        ([[4, 5, 6], [7, 8, 9.25]], torch.float32),
+        ([[BEYOND_FLOAT32 + 1], [-(2**40) - 1]], torch.int64),
+        ([[]], torch.float32),
+        ([[], [], []], torch.float32),
+    ],
+    ids=["mixed-second-row", "mixed-last-value", "big-ints", "one-empty-row", "no-columns"],
+)
+def test_matrix_of_any_rows_the_docstring_allows(rows, dtype):
+    result = creation.matrix(rows)
+    _exact(result, rows, dtype, f"matrix({rows})")
+    assert result.ndim == 2, f"matrix({rows}) should be 2-D, got shape {tuple(result.shape)}"
+
+
 @pytest.mark.parametrize("values", [[1, 2, 3], [1.0, 2.0, 3.0], [-4, 5], [2.5]])
 def test_float32_tensor_has_dtype_float32(values):
     assert_tensor(
@@ -46,6 +90,11 @@ def test_float32_tensor_has_dtype_float32(values):
         torch.tensor(values, dtype=torch.float32),
         what=f"float32_tensor({values})",
     )
+
+
+@pytest.mark.parametrize(("values", "dtype"), list(LISTS.values()), ids=list(LISTS))
+def test_float32_tensor_of_any_values_the_docstring_allows(values, dtype):
+    _exact(creation.float32_tensor(values), values, torch.float32, f"float32_tensor({values})")
 
 
 @pytest.fixture
@@ -84,17 +133,48 @@ def test_ones(shape, junk_memory):
         )
 
 
+@pytest.mark.parametrize("name", ["zeros", "ones", "uniform", "normal"])
+@pytest.mark.parametrize("shape", [(3, 4), (5,), ()])
+def test_each_call_is_a_fresh_tensor_of_its_own(name, shape):
+    make = getattr(creation, name)
+    first = make(shape)
+    before = first.clone()
+    try:
+        first[(0,) * len(shape)] = 7.0
+    except RuntimeError as exc:
+        pytest.fail(
+            f"{name}({shape}) returned a tensor that cannot be written one element at a time "
+            f"(an expanded view repeats one memory location): {exc}"
+        )
+    changed = int((first != before).sum())
+    assert changed == 1, (
+        f"writing one element of {name}({shape}) changed {changed} elements: the elements "
+        "share memory, where each should have its own"
+    )
+    second = make(shape)
+    assert second is not first and second.data_ptr() != first.data_ptr(), (
+        f"{name}({shape}) returned the same tensor on two calls: each call should make a new one"
+    )
+    if name in ("zeros", "ones"):
+        fill = 0.0 if name == "zeros" else 1.0
+        assert_tensor(
+            second,
+            torch.full(shape, fill),
+            what=f"{name}({shape}) after the last result was written to (a new tensor each call)",
+        )
+
+
 def _check_random(result, shape, name):
     assert isinstance(result, torch.Tensor), f"{name}{shape} should return a tensor"
     assert result.shape == shape, f"{name}{shape} has shape {tuple(result.shape)}"
     assert result.dtype == torch.float32, f"{name}{shape} has dtype {result.dtype}"
 
 
-@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7,)])
+@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7,), (), (0, 3)])
 def test_uniform_shape_and_range(shape):
     result = creation.uniform(shape)
     _check_random(result, shape, "uniform")
-    assert result.min() >= 0 and result.max() < 1, "uniform values must lie in [0, 1)"
+    assert bool(((result >= 0) & (result < 1)).all()), "uniform values must lie in [0, 1)"
 
 
 def test_uniform_is_uniform_on_a_large_sample():
@@ -112,7 +192,7 @@ def test_uniform_draws_new_values_each_call():
     assert not torch.equal(creation.uniform((4, 4)), creation.uniform((4, 4)))
 
 
-@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7,)])
+@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7,), (), (0, 3)])
 def test_normal_shape(shape):
     _check_random(creation.normal(shape), shape, "normal")
 
@@ -125,6 +205,42 @@ def test_normal_is_standard_normal_on_a_large_sample():
     assert abs(sample.std().item() - 1) < 0.02, f"std {sample.std().item():.3f}, expected about 1"
     within_one_std = (sample.abs() < 1).float().mean().item()
     assert abs(within_one_std - 0.6827) < 0.01, "about 68% of a standard normal lies within ±1"
+
+
+def test_normal_has_the_tails_of_a_standard_normal():
+    sample = creation.normal((1000, 1000))
+    _check_random(sample, (1000, 1000), "normal")
+    # P(|z| > 3) = 0.0027: about 2700 of a million draws, give or take 52
+    beyond_three = int((sample.abs() > 3).sum())
+    assert 2400 < beyond_three < 3000, (
+        f"{beyond_three} of 1,000,000 draws lie beyond ±3, expected about 2700: "
+        "are the values clipped, or not drawn from a standard normal?"
+    )
+
+
+def test_normal_draws_each_value_on_its_own():
+    # The mean of 8 independent standard normal draws has standard deviation 1/sqrt(8).
+    means = torch.stack([creation.normal((8,)).mean() for _ in range(400)])
+    spread = means.std().item()
+    assert 0.28 < spread < 0.43, (
+        f"the means of 400 calls of normal((8,)) spread by {spread:.3f}, expected about "
+        f"{8**-0.5:.3f}: values rescaled or shifted after drawing (to a mean of exactly 0, "
+        "say) are no longer independent draws"
+    )
+
+
+@pytest.mark.parametrize("name", ["uniform", "normal"])
+def test_random_draws_follow_torch_manual_seed(name):
+    make = getattr(creation, name)
+    seed = random.randrange(2**31)
+    torch.manual_seed(seed)
+    first = make((3, 4))
+    torch.manual_seed(seed)
+    again = make((3, 4))
+    assert torch.equal(first, again), (
+        f"after torch.manual_seed({seed}) twice, {name}((3, 4)) drew different values: "
+        "draw from torch's own random generator"
+    )
 
 
 def test_normal_draws_new_values_each_call():

@@ -11,28 +11,42 @@ import torch
 
 
 def torch_version() -> str:
-    """Return the installed PyTorch version as a string, e.g. ``"2.13.0"``."""
+    """Return the version of the PyTorch this code runs on, as one string.
+
+    The whole string, exactly as the imported ``torch`` module reports it,
+    build tag after the ``+`` included: a CPU-only build says something like
+    ``"2.13.0+cpu"``, a CUDA build ``"2.13.0+cu128"``. Ask the module itself,
+    each call: a package manager's record (``importlib.metadata``) may describe
+    another copy of torch than the one imported.
+    """
     return torch.__version__
 
 
 def cuda_available() -> bool:
-    """Return True when PyTorch can use a CUDA GPU on this machine."""
+    """Return True when PyTorch can use a CUDA GPU right now, else False (a ``bool``).
+
+    Ask torch on every call: the answer is about this machine now, not when the
+    module was imported.
+    """
     return torch.cuda.is_available()
 
 
 def cuda_version() -> str | None:
-    """Return the CUDA version PyTorch was built with (e.g. ``"12.1"``), or None.
+    """Return the CUDA version this PyTorch was built with, as a string, or None.
 
-    A CPU-only build of PyTorch has no CUDA version.
+    The version as torch records it (e.g. ``"12.8"``). A CPU-only build has
+    none: return None. The build's version is known whether or not a GPU is
+    present, so do not ask about the GPU.
     """
     return torch.version.cuda
 
 
 def gpu_name() -> str | None:
-    """Return the name of the first GPU (e.g. ``"Tesla T4"``), or None without CUDA.
+    """Return the name of GPU 0, the first CUDA GPU (e.g. ``"Tesla T4"``), or None.
 
-    Only ask CUDA for a device name when CUDA is available: on a CPU-only
-    machine that question raises an error.
+    The name exactly as torch reports it. Without a usable CUDA GPU return
+    None (not an empty string): only ask CUDA for a name when it is available,
+    since on a CPU-only machine that question raises an error.
     """
     if not torch.cuda.is_available():
         return None
@@ -40,9 +54,11 @@ def gpu_name() -> str | None:
 
 
 def best_device() -> torch.device:
-    """Return the fastest device here as a ``torch.device``.
+    """Return the fastest device available now, as a ``torch.device`` (not a string).
 
-    Prefer CUDA, then Apple's MPS, and fall back to the CPU.
+    CUDA when it is available, else Apple's MPS when that is, else the CPU. The
+    device's type says which (``"cuda"``, ``"mps"`` or ``"cpu"``); an index
+    such as ``cuda:0`` is fine.
     """
     if torch.cuda.is_available():
         return torch.device("cuda")

@@ -1,4 +1,4 @@
-"""Casts with .float(), unpacks shapes with *, and uses as_tensor."""
+"""Casts with .float(), passes shapes by keyword, and uses as_tensor."""
 
 
 def from_list(values):
@@ -10,12 +10,12 @@ def float32_tensor(values):
 
 
 def zeros(shape):
-    return torch.zeros(*shape)
+    return torch.zeros(size=shape)
 
 
 def ones(shape):
-    return torch.ones(*shape, dtype=torch.float32)
+    return torch.ones(size=shape, dtype=torch.float32)
 
 
 def uniform(shape):
-    return torch.rand(*shape)
+    return torch.rand(size=shape)
