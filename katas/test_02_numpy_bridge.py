@@ -1,11 +1,55 @@
-"""Kata 02: the NumPy bridge. Edit src/numpy_bridge.py until these pass."""
+"""Kata 02: the NumPy bridge. Edit src/numpy_bridge.py until these pass.
+
+Besides a few hand-picked arrays, every function is handed arrays (or tensors)
+of each dtype NumPy and torch share, of every shape from 0-d to empty to 3-d,
+both plain and strided (every other element of a larger block, as a slice or
+a transpose gives): a function that copies where it should share, or changes a
+dtype, shows on one of them.
+"""
 
 import numpy as np
 import pytest
 import torch
+from torch.overrides import TorchFunctionMode
 
-from katakit.testing import assert_tensor
+from katakit.testing import BEYOND_FLOAT32, assert_tensor, grid
 from learner import numpy_bridge
+
+# the dtypes that both NumPy and torch have
+BRIDGED = [
+    torch.bool,
+    torch.uint8,
+    torch.int8,
+    torch.int16,
+    torch.int32,
+    torch.int64,
+    torch.float16,
+    torch.float32,
+    torch.float64,
+    torch.complex64,
+    torch.complex128,
+]
+SHAPES = [(), (0,), (1,), (5,), (3, 4), (2, 3, 2)]
+DTYPE_IDS = [str(d).removeprefix("torch.") for d in BRIDGED]
+
+
+def _specs(dtype):
+    """Every shape, plain and strided, of one dtype, with distinct seeds."""
+    return list(enumerate(grid(SHAPES, [dtype])))
+
+
+def _other_values(t):
+    """Values of ``t``'s shape and dtype that differ from ``t`` wherever it is not NaN."""
+    if t.dtype == torch.bool:
+        return ~t
+    return t + 1
+
+
+def _same(a, b):
+    """NumPy-or-torch values ``a`` and ``b`` are equal, NaN equal to NaN."""
+    a, b = torch.as_tensor(np.asarray(a)), torch.as_tensor(np.asarray(b))
+    return a.shape == b.shape and bool(torch.isclose(a, b, rtol=0, atol=0, equal_nan=True).all())
+
 
 rng = np.random.default_rng(2)
 ARRAYS = [
@@ -120,3 +164,153 @@ def test_double_via_torch(array):
     np.testing.assert_array_equal(result, original * 2)
     assert result.dtype == original.dtype, f"dtype changed from {original.dtype} to {result.dtype}"
     np.testing.assert_array_equal(array, original, err_msg="the input array was modified")
+
+
+# -- every dtype, shape and layout ---------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+def test_to_tensor_shared_shares_every_element(dtype):
+    for seed, spec in _specs(dtype):
+        array = spec.make(seed).numpy()
+        before = array.copy()
+        tensor = numpy_bridge.to_tensor_shared(array)
+        assert_tensor(tensor, torch.from_numpy(before), what=f"to_tensor_shared(<{spec} array>)")
+        new = _other_values(torch.from_numpy(before))
+        array[...] = new.numpy()
+        assert _same(tensor, new), (
+            f"to_tensor_shared(<{spec} array>): after writing new values into the array, the "
+            "tensor still holds old ones: it copied the array (a strided array is not "
+            "contiguous, but torch can share it as it is)"
+        )
+        tensor.copy_(torch.from_numpy(before))
+        assert _same(array, before), (
+            f"to_tensor_shared(<{spec} array>): a write to the tensor did not reach the array"
+        )
+
+
+@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+def test_to_numpy_shared_shares_every_element(dtype):
+    for seed, spec in _specs(dtype):
+        tensor = spec.make(seed)
+        before = tensor.clone()
+        result = numpy_bridge.to_numpy_shared(tensor)
+        assert isinstance(result, np.ndarray), (
+            f"to_numpy_shared(<{spec} tensor>) should return a NumPy array, "
+            f"got {type(result).__name__}"
+        )
+        assert result.dtype == before.numpy().dtype and _same(result, before), (
+            f"to_numpy_shared(<{spec} tensor>) gave a {result.dtype} array of shape "
+            f"{result.shape}, expected the tensor's {before.numpy().dtype} values, shape "
+            f"{tuple(before.shape)}"
+        )
+        new = _other_values(before)
+        tensor.copy_(new)
+        assert _same(result, new), (
+            f"to_numpy_shared(<{spec} tensor>): after writing new values into the tensor, the "
+            "array still holds old ones: it is a copy (a strided tensor is not contiguous, "
+            "but NumPy can share it as it is)"
+        )
+        result[...] = before.numpy()
+        assert _same(tensor, before), (
+            f"to_numpy_shared(<{spec} tensor>): a write to the array did not reach the tensor"
+        )
+
+
+@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+def test_copies_keep_every_value_and_dtype_and_share_nothing(dtype):
+    for seed, spec in _specs(dtype):
+        array = spec.make(seed).numpy()
+        before = array.copy()
+        tensor = numpy_bridge.to_tensor_copy(array)
+        assert_tensor(tensor, torch.from_numpy(before), what=f"to_tensor_copy(<{spec} array>)")
+        array[...] = _other_values(torch.from_numpy(before)).numpy()
+        assert _same(tensor, before), (
+            f"to_tensor_copy(<{spec} array>) followed a write to the array: it shares memory"
+        )
+        source = spec.make(seed + 1)
+        kept = source.clone()
+        result = numpy_bridge.to_numpy_copy(source)
+        assert isinstance(result, np.ndarray) and result.dtype == kept.numpy().dtype, (
+            f"to_numpy_copy(<{spec} tensor>) should return a {kept.numpy().dtype} NumPy array, "
+            f"got {type(result).__name__} {getattr(result, 'dtype', '')}"
+        )
+        assert _same(result, kept), f"to_numpy_copy(<{spec} tensor>) changed the values"
+        source.copy_(_other_values(kept))
+        assert _same(result, kept), (
+            f"to_numpy_copy(<{spec} tensor>) followed a write to the tensor: it shares memory"
+        )
+        assert result.flags.writeable, (
+            f"to_numpy_copy(<{spec} tensor>) returned a read-only array: a copy is the caller's "
+            "to change"
+        )
+
+
+DOUBLED = [d for d in BRIDGED if d != torch.bool]
+
+
+@pytest.mark.parametrize("dtype", DOUBLED, ids=[str(d).removeprefix("torch.") for d in DOUBLED])
+def test_double_via_torch_keeps_every_dtype_shape_and_layout(dtype):
+    big = {"low": -(2**40), "high": 2**40} if dtype == torch.int64 else {}
+    for seed, spec in _specs(dtype):
+        array = spec.make(seed, **big).numpy()
+        original = array.copy()
+        with np.errstate(over="ignore"):
+            expected = original * 2  # integers wrap around as NumPy's and torch's do
+        result = numpy_bridge.double_via_torch(array)
+        assert isinstance(result, np.ndarray), (
+            f"double_via_torch(<{spec} array>) should return a NumPy array, "
+            f"got {type(result).__name__}"
+        )
+        assert result.dtype == original.dtype and _same(result, expected), (
+            f"double_via_torch(<{spec} array>) gave {result!r}, expected {expected!r}"
+            + (
+                " (int64 values beyond 2**24 lose digits on a way through float32: "
+                "multiplying by 2.0 makes floats)"
+                if dtype == torch.int64
+                else ""
+            )
+        )
+        assert _same(array, original), f"double_via_torch(<{spec} array>) changed its input"
+
+
+class _Doublings(TorchFunctionMode):
+    """Records whether a torch operation turned ``original``'s values into ``doubled``'s."""
+
+    def __init__(self, original, doubled):
+        super().__init__()
+        self.original, self.doubled, self.seen = original, doubled, False
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        inputs = [a.clone() for a in args if isinstance(a, torch.Tensor)]
+        result = func(*args, **(kwargs or {}))
+        if isinstance(result, torch.Tensor) and _same(result.detach(), self.doubled):
+            self.seen = self.seen or any(_same(a.detach(), self.original) for a in inputs)
+        return result
+
+
+@pytest.mark.parametrize(
+    "array",
+    [np.array([[1, 2], [3, 4], [5, 6]]), np.array([0.5, -1.25, 3.0], dtype=np.float32)],
+    ids=["chapter", "float32"],
+)
+def test_double_via_torch_does_the_doubling_in_torch(array):
+    original = array.copy()
+    watch = _Doublings(original, original * 2)
+    with watch:
+        result = numpy_bridge.double_via_torch(array)
+    np.testing.assert_array_equal(result, original * 2)
+    assert watch.seen, (
+        "double_via_torch returned the doubled values, but no PyTorch operation doubled a "
+        "tensor: the exercise is to convert to a tensor, double it there, and convert back"
+    )
+
+
+def test_double_via_torch_of_ints_beyond_float32():
+    array = np.array([BEYOND_FLOAT32 + 1, -(2**40) - 3, 2**52 + 1], dtype=np.int64)
+    result = numpy_bridge.double_via_torch(array.copy())
+    np.testing.assert_array_equal(
+        result,
+        array * 2,
+        err_msg="int64 values beyond 2**24 lost digits: did they pass through float32?",
+    )

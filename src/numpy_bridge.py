@@ -12,33 +12,56 @@ import torch
 
 
 def to_tensor_shared(array: np.ndarray) -> torch.Tensor:
-    """Return a tensor that shares memory with ``array``.
+    """Return a CPU tensor that shares memory with ``array``.
 
-    Writing to the array must show up in the tensor, and the other way round.
-    The dtype carries over (an int64 array gives an int64 tensor).
+    ``array`` may have any dtype that torch also has (bool, integers, floats,
+    complex), any shape (0-d and empty included) and any layout with
+    non-negative strides: a transposed or sliced view is shared as it is
+    (torch cannot read a reversed view such as ``a[::-1]``). The tensor has the
+    array's shape and dtype, and each of its elements is the array's element
+    in the same place, so a write to either shows in the other. Do not change
+    ``array``.
     """
     raise NotImplementedError("kata 02: implement to_tensor_shared() in src/numpy_bridge.py")
 
 
 def to_numpy_shared(tensor: torch.Tensor) -> np.ndarray:
-    """Return a NumPy array that shares memory with the CPU tensor ``tensor``."""
+    """Return a NumPy array that shares memory with the CPU tensor ``tensor``.
+
+    ``tensor`` does not require grad and has any dtype NumPy also has, any
+    shape and any layout (a transposed or sliced view included). The array has
+    the tensor's shape and matching dtype, and each of its elements is the
+    tensor's element in the same place, so a write to either shows in the other.
+    """
     raise NotImplementedError("kata 02: implement to_numpy_shared() in src/numpy_bridge.py")
 
 
 def to_tensor_copy(array: np.ndarray) -> torch.Tensor:
-    """Return a tensor with the values and dtype of ``array`` that does NOT share its memory."""
+    """Return a CPU tensor with the values, shape and dtype of ``array``, NOT sharing its memory.
+
+    ``array`` is as for ``to_tensor_shared``. Later writes to either one must
+    not reach the other; ``array`` itself is left unchanged.
+    """
     raise NotImplementedError("kata 02: implement to_tensor_copy() in src/numpy_bridge.py")
 
 
 def to_numpy_copy(tensor: torch.Tensor) -> np.ndarray:
-    """Return a NumPy array with the values of ``tensor`` that does NOT share its memory."""
+    """Return a NumPy array with the values of ``tensor`` that does NOT share its memory.
+
+    ``tensor`` is as for ``to_numpy_shared``. The array has the tensor's shape
+    and matching dtype, is writable, and no later write to either one reaches
+    the other; ``tensor`` itself is left unchanged.
+    """
     raise NotImplementedError("kata 02: implement to_numpy_copy() in src/numpy_bridge.py")
 
 
 def double_via_torch(array: np.ndarray) -> np.ndarray:
     """Exercise 2: double every element of ``array`` with PyTorch; return a NumPy array.
 
-    Convert to a tensor, multiply by 2, convert back. The result keeps the
-    input's shape and dtype, and ``array`` itself must be left unchanged.
+    Convert to a tensor, do the doubling there, convert back: the point is
+    that PyTorch does the arithmetic, not NumPy. ``array`` is as for
+    ``to_tensor_shared`` but not bool. The result has the input's shape and
+    dtype and holds exactly twice each value (integers wrap around on
+    overflow, as they do in NumPy and torch); ``array`` must be left unchanged.
     """
     raise NotImplementedError("kata 02: implement double_via_torch() in src/numpy_bridge.py")
