@@ -9,6 +9,7 @@ import math
 import pytest
 import torch
 
+from katakit.testing import ALL_DTYPES, SHAPES, grid
 from learner import attributes
 
 
@@ -88,6 +89,33 @@ def test_shape_of(case):
     assert isinstance(result, tuple) and result == case["shape"], (
         f"shape_of(<{case['name']}>) should be torch.Size({list(case['shape'])}), got {result!r}"
     )
+    assert isinstance(result, torch.Size), (
+        f"shape_of(<{case['name']}>) returned a {type(result).__name__}, {result!r}: the "
+        "right numbers, but a shape is a torch.Size (which has numel(), for one)"
+    )
+
+
+@pytest.mark.parametrize(
+    "dtype", ALL_DTYPES, ids=[str(d).removeprefix("torch.") for d in ALL_DTYPES]
+)
+def test_every_attribute_of_every_dtype_shape_and_layout(dtype):
+    for seed, spec in enumerate(grid(SHAPES, [dtype])):
+        t = spec.make(seed)
+        facts = {
+            "shape_of": (attributes.shape_of(t), torch.Size(spec.shape)),
+            "dtype_of": (attributes.dtype_of(t), dtype),
+            "num_dims": (attributes.num_dims(t), len(spec.shape)),
+            "num_elements": (attributes.num_elements(t), math.prod(spec.shape)),
+            "tracks_grad": (attributes.tracks_grad(t), False),
+            "device_of": (attributes.device_of(t), torch.device("cpu")),
+        }
+        for dim in range(-len(spec.shape), len(spec.shape)):
+            facts[f"size_along(dim={dim})"] = (attributes.size_along(t, dim), spec.shape[dim])
+        for name, (got, expected) in facts.items():
+            assert type(got) is type(expected) and got == expected, (
+                f"{name} of a {spec} tensor (shape {spec.shape}) should be {expected!r}, "
+                f"got {type(got).__name__} {got!r}"
+            )
 
 
 def test_size_along_every_dimension(case_with_dims):

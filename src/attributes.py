@@ -3,7 +3,10 @@
 Every tensor carries a description of itself: its shape, its element type,
 the device its memory lives on, whether autograd tracks it, how many
 dimensions it has and how many numbers it holds. Read each one off any
-tensor you are given, whatever its shape, dtype or device.
+tensor you are given: every function here accepts a tensor of any dtype
+(bool, integer, float, complex), any shape (0-d and empty included), any
+layout (a transposed or sliced view too) and any device (``meta`` included),
+tracked by autograd or not, and leaves it unchanged.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import torch
 
 
 def shape_of(t: torch.Tensor) -> torch.Size:
-    """Return the shape of ``t`` as a ``torch.Size`` (a tuple of ints).
+    """Return the shape of ``t`` as a ``torch.Size``, not a plain tuple.
 
+    A ``torch.Size`` is a tuple of ints with a few extras (``numel()``, say).
     A 3x4 matrix has shape ``(3, 4)``; a 0-d scalar tensor has shape ``()``.
     Either the ``shape`` attribute or the ``size()`` method gives it.
     """
