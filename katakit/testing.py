@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,8 @@ ALL_DTYPES = (torch.bool, *INTEGERS, *FLOATS, *COMPLEX)
 SHAPES = ((), (0,), (1,), (5,), (2, 0), (3, 4), (1, 6), (2, 3, 2))
 # integers that float32 cannot hold exactly (it has 24 bits of mantissa)
 BEYOND_FLOAT32 = 2**24
+# the floating values that most often break arithmetic
+SPECIALS = (math.nan, math.inf, -math.inf, -0.0)
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,13 @@ class Spec:
         low: float | None = None,
         high: float | None = None,
         exclude_zero: bool = False,
-        specials: bool = False,
+        first: Sequence[float] = (),
     ) -> torch.Tensor:
         """A CPU tensor of this class, the same for the same ``seed``.
 
-        ``low``/``high`` bound the values as ``make_tensor`` does; ``specials``
-        writes NaN, inf, -inf and -0.0 into a floating tensor's first elements.
-        The global random state is left as it was.
+        ``low``/``high`` bound the values as ``make_tensor`` does; the values of
+        ``first`` (``SPECIALS``, say) are written into the first elements, as
+        many as there are. The global random state is left as it was.
         """
         generator = torch.default_generator
         state = generator.get_state()
@@ -90,10 +92,18 @@ class Spec:
             )
         finally:
             generator.set_state(state)
-        if specials and (t.is_floating_point() or t.is_complex()):
-            for i, value in enumerate((math.nan, math.inf, -math.inf, -0.0)[: t.numel()]):
-                t[torch.unravel_index(torch.tensor(i), t.shape)] = value
+        for i, value in enumerate(first[: t.numel()]):
+            t[_unravel(i, t.shape)] = value
         return t
+
+
+def _unravel(flat: int, shape: Sequence[int]) -> tuple[int, ...]:
+    """The index of element ``flat`` in row-major order (torch.unravel_index imports sympy)."""
+    index = []
+    for size in reversed(shape):
+        flat, i = divmod(flat, size)
+        index.append(i)
+    return tuple(reversed(index))
 
 
 def grid(

@@ -8,8 +8,30 @@ your function changed the memory itself or only made a new tensor.
 import pytest
 import torch
 
-from katakit.testing import assert_tensor
+from katakit.testing import FLOATS, INTEGERS, SHAPES, SPECIALS, assert_tensor, grid
 from learner import arithmetic
+
+NUMERIC = (*INTEGERS, *FLOATS)
+NUMERIC_IDS = [str(d).removeprefix("torch.") for d in NUMERIC]
+
+
+def _wide(t):
+    """``t`` in a type wide enough that +, -, * and / of two such values are exact or
+    rounded once when cast back (float64 for floats, int64 for integers)."""
+    return t.double() if t.is_floating_point() else t.long()
+
+
+def _exactly(actual, expected, what):
+    __tracebackhide__ = True
+    assert_tensor(actual, expected, what=what, rtol=0, atol=0)
+
+
+def _operands(spec, seed):
+    """x with NaN, inf, -inf and -0.0 first (floats), y with zeros among its first values."""
+    floating = spec.dtype.is_floating_point
+    x = spec.make(seed, first=SPECIALS if floating else ())
+    y = spec.make(seed + 1, first=(1, 0, 2, -0.0, 0) if floating else (1, 0))
+    return x, y
 
 
 def _int_pair(shape):
@@ -245,3 +267,98 @@ def test_frozen_copy_is_never_t_itself(dtype):
         f"frozen_copy(<{dtype} tensor>) returned {'t itself' if copy is t else 'a view of t'}, "
         "not a copy with its own memory"
     )
+
+
+# -- every dtype, shape and layout the docstrings allow ------------------------
+
+
+@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+def test_elementwise_of_every_dtype_shape_and_layout(dtype):
+    for seed, spec in enumerate(grid(SHAPES, [dtype])):
+        x, y = _operands(spec, 2 * seed)
+        x_before, y_before = x.clone(), y.clone()
+        total, difference, product, quotient = arithmetic.elementwise(x, y)
+        wx, wy = _wide(x_before), _wide(y_before)
+        what = f"elementwise(<{spec} x>, <{spec} y>)"
+        _exactly(total, (wx + wy).to(dtype), f"{what}: the sum")
+        _exactly(difference, (wx - wy).to(dtype), f"{what}: the difference")
+        _exactly(product, (wx * wy).to(dtype), f"{what}: the product")
+        # True division, rounded once; integers divide as float32, by IEEE rules at 0
+        floats = dtype if dtype.is_floating_point else torch.float32
+        _exactly(
+            quotient,
+            (x_before.double() / y_before.double()).to(floats),
+            f"{what}: the quotient x / y (exact, so no reciprocal; inf and nan where IEEE "
+            "division gives them)",
+        )
+        _exactly(x, x_before, f"x after {what} (it must not change)")
+        _exactly(y, y_before, f"y after {what} (it must not change)")
+
+
+BIG = 2**31  # products of two such values still fit int64; float32 holds none exactly
+
+
+@pytest.mark.parametrize("alpha", [3, -2, 0, 1])
+def test_add_scaled_of_integers_beyond_float32(alpha):
+    x = grid([(4, 3)], [torch.int64])[1].make(alpha + 10, low=-BIG, high=BIG)
+    y = grid([(4, 3)], [torch.int64])[1].make(alpha + 20, low=-BIG, high=BIG)
+    expected = torch.tensor(
+        [
+            [a + alpha * b for a, b in zip(ra, rb, strict=True)]
+            for ra, rb in zip(x.tolist(), y.tolist(), strict=True)
+        ]
+    )
+    _exactly(
+        arithmetic.add_scaled(x, y, alpha),
+        expected,
+        f"add_scaled(<int64 x>, <int64 y>, alpha={alpha}) with values near 2**31 (through "
+        "float32 they lose their last digits)",
+    )
+
+
+@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+def test_add_in_place_and_out_of_place_in_every_layout(dtype):
+    for seed, spec in enumerate(grid(SHAPES, [dtype])):
+        x, y = _operands(spec, 2 * seed)
+        x_before, y_before = x.clone(), y.clone()
+        expected = (_wide(x_before) + _wide(y_before)).to(dtype)
+        result = arithmetic.add_out_of_place(x, y)
+        _exactly(result, expected, f"add_out_of_place(<{spec} x>, <{spec} y>)")
+        _exactly(x, x_before, f"x after add_out_of_place(<{spec} x>, y) (it must not change)")
+        alias, address = x[...], x.data_ptr()  # a view of all of x: it sees x's memory
+        returned = arithmetic.add_in_place(x, y)
+        assert returned is x, f"add_in_place(<{spec} x>, y) should return x itself"
+        _exactly(x, expected, f"x after add_in_place(<{spec} x>, y)")
+        assert x.data_ptr() == address, (
+            f"add_in_place(<{spec} x>, y): x now points at new memory (a 0-d x has no slices)"
+        )
+        _exactly(alias, expected, f"a view of x taken before add_in_place(<{spec} x>, y)")
+        _exactly(y, y_before, f"y after add_in_place(<{spec} x>, y) (it must not change)")
+
+
+@pytest.mark.parametrize("layout", ["strided", "transposed"])
+@pytest.mark.parametrize("i", [0, 2, -1])
+def test_row_view_of_a_matrix_in_any_layout(layout, i):
+    if layout == "strided":
+        matrix = grid([(4, 5)], [torch.float32])[1].make(i + 5)
+    else:
+        matrix = torch.randn(5, 4).T
+    row = arithmetic.row_view(matrix, i)
+    matrix.mul_(2)
+    _exactly(
+        row,
+        matrix.clone()[i],
+        f"row_view(<{layout} 4x5 matrix>, {i}) after matrix.mul_(2): a view of a "
+        "non-contiguous matrix is still a view (a contiguous copy is not)",
+    )
+
+
+@pytest.mark.parametrize("dtype", [torch.bool, *NUMERIC, torch.complex64], ids=str)
+def test_frozen_copy_of_every_dtype_shape_and_layout(dtype):
+    for seed, spec in enumerate(grid(SHAPES, [dtype])):
+        t = spec.make(seed)
+        before = t.clone()
+        copy = arithmetic.frozen_copy(t)
+        _exactly(copy, before, f"frozen_copy(<{spec} tensor>)")
+        t.copy_(~t if dtype == torch.bool else t + 1)
+        _exactly(copy, before, f"frozen_copy(<{spec} tensor>) after t changed in place")
