@@ -7,8 +7,13 @@ loops, straight from the definitions.
 import pytest
 import torch
 
-from katakit.testing import assert_tensor
+from katakit.testing import FLOATS, INTEGERS, TOLERANCES, Spec, assert_tensor, grid
 from learner import matrices
+
+NUMERIC = (*INTEGERS, *FLOATS)
+NUMERIC_IDS = [str(d).removeprefix("torch.") for d in NUMERIC]
+# a sum of k products rounds k times: looser than one rounding for the narrow floats
+SUM_TOL = {torch.float16: (1e-2, 1e-2), torch.bfloat16: (3e-2, 1e-1)}
 
 FLOAT_TOL = {"rtol": 1e-5, "atol": 1e-5}
 
@@ -183,9 +188,8 @@ def test_checked_matmul_multiplies_when_the_shapes_fit(factors):
     )
 
 
-def _spellings(shape):
-    inner = ", ".join(str(d) for d in shape)
-    return (f"({inner})", f"[{inner}]", "x".join(str(d) for d in shape))
+def _as_tuple(shape):
+    return "(" + ", ".join(str(d) for d in shape) + ")"
 
 
 @pytest.mark.parametrize(
@@ -206,6 +210,93 @@ def test_checked_matmul_rejects_a_mismatch_clearly(shape_a, shape_b):
     else:
         pytest.fail(f"checked_matmul({shape_a}, {shape_b}) should raise ValueError, returned")
     for shape in (shape_a, shape_b):
-        assert any(s in message for s in _spellings(shape)), (
-            f"the error message should name the shape {shape}; it says: {message!r}"
+        assert _as_tuple(shape) in message, (
+            f"the error message should name the shape {shape} written as a tuple, "
+            f"{_as_tuple(shape)!r}; it says: {message!r}"
+        )
+
+
+# -- every dtype, shape and layout the docstrings allow ------------------------
+
+
+def _wide(t):
+    return t.double() if t.is_floating_point() else t.long()
+
+
+def _close(dtype):
+    """Tolerances for a sum of products in ``dtype``: none for integers."""
+    if not dtype.is_floating_point:
+        return {"rtol": 0, "atol": 0}
+    rtol, atol = SUM_TOL.get(dtype, TOLERANCES[dtype])
+    return {"rtol": rtol, "atol": atol}
+
+
+# (n, k, m): the inner length k may be 0 (the product is then all zeros), so may n or m
+PRODUCT_SHAPES = [(3, 4, 2), (1, 5, 1), (2, 0, 3), (0, 3, 2), (4, 1, 4)]
+
+
+@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("name", ["matmul", "checked_matmul"])
+def test_matrix_product_of_every_dtype_shape_and_layout(name, dtype):
+    for seed, (n, k, m) in enumerate(PRODUCT_SHAPES):
+        for strided in (False, True):
+            a = Spec((n, k), dtype, strided).make(2 * seed)
+            b = Spec((k, m), dtype, strided).make(2 * seed + 1)
+            # the definition, in a wide type, cast to the inputs' dtype (integers wrap)
+            expected = (_wide(a) @ _wide(b)).to(dtype)
+            layout = "strided " if strided else ""
+            assert_tensor(
+                _call(name, a, b),
+                expected,
+                what=f"{name}(<{layout}{dtype} {n}x{k}>, <{layout}{dtype} {k}x{m}>)",
+                **_close(dtype),
+            )
+
+
+@pytest.mark.parametrize("name", ["matmul", "checked_matmul", "dot"])
+def test_products_of_integers_beyond_float32(name):
+    # values near 2**20: each product needs 40 bits, far more than float32's 24
+    big = {"low": -(2**20), "high": 2**20}
+    shapes = ((5,), (5,)) if name == "dot" else ((3, 5), (5, 2))
+    a, b = (Spec(shape, torch.int64).make(seed, **big) for seed, shape in enumerate(shapes))
+    if name == "dot":
+        expected = torch.tensor(sum(x * y for x, y in zip(a.tolist(), b.tolist(), strict=True)))
+    else:
+        expected = _product_by_definition(a, b)
+    assert_tensor(
+        _call(name, a, b),
+        expected,
+        what=f"{name} of int64 values near 2**20 (through float32 they lose their last digits)",
+        rtol=0,
+        atol=0,
+    )
+
+
+@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+def test_hadamard_and_transpose_exactly_in_every_dtype_and_layout(dtype):
+    for seed, spec in enumerate(grid([(), (0,), (5,), (3, 4), (2, 0), (2, 3, 2)], [dtype])):
+        a, b = spec.make(2 * seed), spec.make(2 * seed + 1)
+        product = (_wide(a) * _wide(b)).to(dtype)  # one product, rounded once
+        assert_tensor(
+            _call("hadamard", a, b), product, what=f"hadamard(<{spec}>, <{spec}>)", rtol=0, atol=0
+        )
+        if len(spec.shape) == 2:
+            m = spec.make(seed)
+            empty = torch.zeros(spec.shape[::-1], dtype=dtype)
+            expected = _transpose_by_definition(m) if m.numel() else empty
+            assert_tensor(
+                _call("transpose", m), expected, what=f"transpose(<{spec}>)", rtol=0, atol=0
+            )
+
+
+@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+def test_dot_of_every_dtype_length_and_layout(dtype):
+    for seed, spec in enumerate(grid([(0,), (1,), (6,)], [dtype])):
+        u, v = spec.make(2 * seed), spec.make(2 * seed + 1)
+        expected = (_wide(u) * _wide(v)).sum().to(dtype)  # 0 for empty vectors
+        assert_tensor(
+            _call("dot", u, v),
+            expected,
+            what=f"dot(<{spec}>, <{spec}>) (one number: a 0-d tensor, 0 for empty vectors)",
+            **_close(dtype),
         )

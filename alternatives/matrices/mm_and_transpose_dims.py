@@ -17,4 +17,5 @@ def checked_matmul(a, b):
     try:
         return torch.mm(a, b)
     except RuntimeError as exc:
-        raise ValueError(f"{a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]}") from exc
+        shapes = f"({a.shape[0]}, {a.shape[1]}) and ({b.shape[0]}, {b.shape[1]})"
+        raise ValueError(f"these do not multiply: {shapes}") from exc
