@@ -289,7 +289,7 @@ def test_hadamard_and_transpose_exactly_in_every_dtype_and_layout(dtype):
             )
 
 
-@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("dtype", [torch.int64, *FLOATS], ids=str)
 def test_dot_of_every_dtype_length_and_layout(dtype):
     for seed, spec in enumerate(grid([(0,), (1,), (6,)], [dtype])):
         u, v = spec.make(2 * seed), spec.make(2 * seed + 1)

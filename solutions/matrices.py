@@ -48,7 +48,8 @@ def transpose(m: torch.Tensor) -> torch.Tensor:
 def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """Return the dot product of the 1-D tensors ``u`` and ``v`` as a 0-d tensor.
 
-    ``u`` and ``v`` have the same length. Multiply matching entries and add
+    ``u`` and ``v`` have the same length and dtype, int64 or a floating one
+    (smaller integers need not stay small). Multiply matching entries and add
     them all up: ``[1, 2, 3] . [4, 5, 6] = 1*4 + 2*5 + 3*6 = 32``. Two empty
     vectors give a 0-d tensor holding 0.
     """

@@ -21,5 +21,5 @@ def checked_matmul(a, b):
     rows_a, cols_a = a.shape
     rows_b, cols_b = b.shape
     if cols_a != rows_b:
-        raise ValueError(f"shapes {a.shape} and {b.shape} cannot be multiplied")
+        raise ValueError(f"shapes {(rows_a, cols_a)} and {(rows_b, cols_b)} cannot be multiplied")
     return torch.matmul(a, b)
