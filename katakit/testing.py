@@ -44,6 +44,11 @@ BEYOND_FLOAT32 = 2**24
 SPECIALS = (math.nan, math.inf, -math.inf, -0.0)
 
 
+def dtype_name(dtype: torch.dtype) -> str:
+    """A dtype as a test id names it: ``float32``."""
+    return str(dtype).removeprefix("torch.")
+
+
 @dataclass(frozen=True)
 class Spec:
     """One class of input: a shape, a dtype, and whether the tensor is a strided view.
@@ -60,7 +65,7 @@ class Spec:
     def __str__(self) -> str:
         shape = "x".join(map(str, self.shape)) if self.shape else "0d"
         layout = "-strided" if self.strided else ""
-        return f"{str(self.dtype).removeprefix('torch.')}-{shape}{layout}"
+        return f"{dtype_name(self.dtype)}-{shape}{layout}"
 
     def make(
         self,

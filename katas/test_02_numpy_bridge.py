@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch.overrides import TorchFunctionMode
 
-from katakit.testing import BEYOND_FLOAT32, assert_tensor, grid
+from katakit.testing import BEYOND_FLOAT32, assert_tensor, dtype_name, grid
 from learner import numpy_bridge
 
 # the dtypes that both NumPy and torch have
@@ -30,7 +30,6 @@ BRIDGED = [
     torch.complex128,
 ]
 SHAPES = [(), (0,), (1,), (5,), (3, 4), (2, 3, 2)]
-DTYPE_IDS = [str(d).removeprefix("torch.") for d in BRIDGED]
 
 
 def _specs(dtype):
@@ -169,7 +168,7 @@ def test_double_via_torch(array):
 # -- every dtype, shape and layout ---------------------------------------------
 
 
-@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+@pytest.mark.parametrize("dtype", BRIDGED, ids=dtype_name)
 def test_to_tensor_shared_shares_every_element(dtype):
     for seed, spec in _specs(dtype):
         array = spec.make(seed).numpy()
@@ -189,7 +188,7 @@ def test_to_tensor_shared_shares_every_element(dtype):
         )
 
 
-@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+@pytest.mark.parametrize("dtype", BRIDGED, ids=dtype_name)
 def test_to_numpy_shared_shares_every_element(dtype):
     for seed, spec in _specs(dtype):
         tensor = spec.make(seed)
@@ -217,7 +216,7 @@ def test_to_numpy_shared_shares_every_element(dtype):
         )
 
 
-@pytest.mark.parametrize("dtype", BRIDGED, ids=DTYPE_IDS)
+@pytest.mark.parametrize("dtype", BRIDGED, ids=dtype_name)
 def test_copies_keep_every_value_and_dtype_and_share_nothing(dtype):
     for seed, spec in _specs(dtype):
         array = spec.make(seed).numpy()
@@ -249,7 +248,7 @@ def test_copies_keep_every_value_and_dtype_and_share_nothing(dtype):
 DOUBLED = [d for d in BRIDGED if d != torch.bool]
 
 
-@pytest.mark.parametrize("dtype", DOUBLED, ids=[str(d).removeprefix("torch.") for d in DOUBLED])
+@pytest.mark.parametrize("dtype", DOUBLED, ids=dtype_name)
 def test_double_via_torch_keeps_every_dtype_shape_and_layout(dtype):
     big = {"low": -(2**40), "high": 2**40} if dtype == torch.int64 else {}
     for seed, spec in _specs(dtype):

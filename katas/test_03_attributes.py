@@ -9,7 +9,7 @@ import math
 import pytest
 import torch
 
-from katakit.testing import ALL_DTYPES, SHAPES, grid
+from katakit.testing import ALL_DTYPES, SHAPES, dtype_name, grid
 from learner import attributes
 
 
@@ -95,9 +95,7 @@ def test_shape_of(case):
     )
 
 
-@pytest.mark.parametrize(
-    "dtype", ALL_DTYPES, ids=[str(d).removeprefix("torch.") for d in ALL_DTYPES]
-)
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=dtype_name)
 def test_every_attribute_of_every_dtype_shape_and_layout(dtype):
     for seed, spec in enumerate(grid(SHAPES, [dtype])):
         t = spec.make(seed)

@@ -8,11 +8,10 @@ your function changed the memory itself or only made a new tensor.
 import pytest
 import torch
 
-from katakit.testing import FLOATS, INTEGERS, SHAPES, SPECIALS, assert_tensor, grid
+from katakit.testing import FLOATS, INTEGERS, SHAPES, SPECIALS, assert_tensor, dtype_name, grid
 from learner import arithmetic
 
 NUMERIC = (*INTEGERS, *FLOATS)
-NUMERIC_IDS = [str(d).removeprefix("torch.") for d in NUMERIC]
 
 
 def _wide(t):
@@ -272,7 +271,7 @@ def test_frozen_copy_is_never_t_itself(dtype):
 # -- every dtype, shape and layout the docstrings allow ------------------------
 
 
-@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("dtype", NUMERIC, ids=dtype_name)
 def test_elementwise_of_every_dtype_shape_and_layout(dtype):
     for seed, spec in enumerate(grid(SHAPES, [dtype])):
         x, y = _operands(spec, 2 * seed)
@@ -316,7 +315,7 @@ def test_add_scaled_of_integers_beyond_float32(alpha):
     )
 
 
-@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("dtype", NUMERIC, ids=dtype_name)
 def test_add_in_place_and_out_of_place_in_every_layout(dtype):
     for seed, spec in enumerate(grid(SHAPES, [dtype])):
         x, y = _operands(spec, 2 * seed)
@@ -353,7 +352,7 @@ def test_row_view_of_a_matrix_in_any_layout(layout, i):
     )
 
 
-@pytest.mark.parametrize("dtype", [torch.bool, *NUMERIC, torch.complex64], ids=str)
+@pytest.mark.parametrize("dtype", [torch.bool, *NUMERIC, torch.complex64], ids=dtype_name)
 def test_frozen_copy_of_every_dtype_shape_and_layout(dtype):
     for seed, spec in enumerate(grid(SHAPES, [dtype])):
         t = spec.make(seed)

@@ -7,11 +7,10 @@ loops, straight from the definitions.
 import pytest
 import torch
 
-from katakit.testing import FLOATS, INTEGERS, TOLERANCES, Spec, assert_tensor, grid
+from katakit.testing import FLOATS, INTEGERS, TOLERANCES, Spec, assert_tensor, dtype_name, grid
 from learner import matrices
 
 NUMERIC = (*INTEGERS, *FLOATS)
-NUMERIC_IDS = [str(d).removeprefix("torch.") for d in NUMERIC]
 # a sum of k products rounds k times: looser than one rounding for the narrow floats
 SUM_TOL = {torch.float16: (1e-2, 1e-2), torch.bfloat16: (3e-2, 1e-1)}
 
@@ -235,7 +234,7 @@ def _close(dtype):
 PRODUCT_SHAPES = [(3, 4, 2), (1, 5, 1), (2, 0, 3), (0, 3, 2), (4, 1, 4)]
 
 
-@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("dtype", NUMERIC, ids=dtype_name)
 @pytest.mark.parametrize("name", ["matmul", "checked_matmul"])
 def test_matrix_product_of_every_dtype_shape_and_layout(name, dtype):
     for seed, (n, k, m) in enumerate(PRODUCT_SHAPES):
@@ -272,7 +271,7 @@ def test_products_of_integers_beyond_float32(name):
     )
 
 
-@pytest.mark.parametrize("dtype", NUMERIC, ids=NUMERIC_IDS)
+@pytest.mark.parametrize("dtype", NUMERIC, ids=dtype_name)
 def test_hadamard_and_transpose_exactly_in_every_dtype_and_layout(dtype):
     for seed, spec in enumerate(grid([(), (0,), (5,), (3, 4), (2, 0), (2, 3, 2)], [dtype])):
         a, b = spec.make(2 * seed), spec.make(2 * seed + 1)
@@ -289,7 +288,7 @@ def test_hadamard_and_transpose_exactly_in_every_dtype_and_layout(dtype):
             )
 
 
-@pytest.mark.parametrize("dtype", [torch.int64, *FLOATS], ids=str)
+@pytest.mark.parametrize("dtype", [torch.int64, *FLOATS], ids=dtype_name)
 def test_dot_of_every_dtype_length_and_layout(dtype):
     for seed, spec in enumerate(grid([(0,), (1,), (6,)], [dtype])):
         u, v = spec.make(2 * seed), spec.make(2 * seed + 1)
