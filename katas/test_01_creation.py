@@ -19,26 +19,6 @@ def _exact(result, values, dtype, what):
     assert_tensor(result, torch.tensor(values, dtype=dtype), what=what, rtol=0, atol=0)
 
 
-# Python lists as a learner's caller would pass them, from seeded tensors
-BIG_INTS = Spec((6,), torch.int64).make(1, low=-(2**40), high=2**40).tolist()
-DECIMALS = Spec((5,), torch.float64).make(2).tolist()
-LISTS = {
-    "mixed-int-first": ([1, 2.5, -3], torch.float32),
-    "mixed-float-last": ([4, 0, 7, -1.5], torch.float32),
-    "ints-beyond-2**24": ([BEYOND_FLOAT32 + 1, -(BEYOND_FLOAT32 + 3), *BIG_INTS], torch.int64),
-    "seeded-decimals": (DECIMALS, torch.float32),
-    "empty": ([], torch.float32),
-    "one-int": ([BEYOND_FLOAT32 + 7], torch.int64),
-}
-
-
-@pytest.mark.parametrize(("values", "dtype"), list(LISTS.values()), ids=list(LISTS))
-def test_from_list_of_any_values_the_docstring_allows(values, dtype):
-    result = creation.from_list(values)
-    _exact(result, values, dtype, f"from_list({values})")
-    assert result.ndim == 1, f"from_list({values}) should be 1-D, got shape {tuple(result.shape)}"
-
-
 @pytest.mark.parametrize("values", [[1, 2, 3, 4, 5], [7], [-3, 0, 42, 9], list(range(10, 0, -2))])
 def test_from_list_of_whole_numbers_is_int64(values):
     assert_tensor(
@@ -55,6 +35,31 @@ def test_from_list_of_decimals_is_float32(values):
         torch.tensor(values, dtype=torch.float32),
         what=f"from_list({values})",
     )
+
+
+# Python lists as a learner's caller would pass them, some from seeded tensors
+BIG_INTS = Spec((6,), torch.int64).make(1, low=-(2**40), high=2**40).tolist()
+LISTS = {
+    "mixed-int-first": [1, 2.5, -3],
+    "mixed-float-last": [4, 0, 7, -1.5],
+    "ints-beyond-2**24": [BEYOND_FLOAT32 + 1, -(BEYOND_FLOAT32 + 3), *BIG_INTS],
+    "seeded-decimals": Spec((5,), torch.float64).make(2).tolist(),
+    "empty": [],
+    "one-int": [BEYOND_FLOAT32 + 7],
+}
+
+
+def _inferred(values):
+    """The docstring's rule: int64 if every value is an int, else float32."""
+    whole = values and all(isinstance(v, int) for v in values)
+    return torch.int64 if whole else torch.float32
+
+
+@pytest.mark.parametrize("values", list(LISTS.values()), ids=list(LISTS))
+def test_from_list_of_any_values_the_docstring_allows(values):
+    result = creation.from_list(values)
+    _exact(result, values, _inferred(values), f"from_list({values})")
+    assert result.ndim == 1, f"from_list({values}) should be 1-D, got shape {tuple(result.shape)}"
 
 
 @pytest.mark.parametrize(
@@ -92,8 +97,8 @@ def test_float32_tensor_has_dtype_float32(values):
     )
 
 
-@pytest.mark.parametrize(("values", "dtype"), list(LISTS.values()), ids=list(LISTS))
-def test_float32_tensor_of_any_values_the_docstring_allows(values, dtype):
+@pytest.mark.parametrize("values", list(LISTS.values()), ids=list(LISTS))
+def test_float32_tensor_of_any_values_the_docstring_allows(values):
     _exact(creation.float32_tensor(values), values, torch.float32, f"float32_tensor({values})")
 
 
