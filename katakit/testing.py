@@ -37,6 +37,8 @@ INTEGERS = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 FLOATS = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 COMPLEX = (torch.complex64, torch.complex128)
 ALL_DTYPES = (torch.bool, *INTEGERS, *FLOATS, *COMPLEX)
+# the dtypes the arithmetic katas compute in: both byte types, int32, int64 and every float
+NUMERIC = (torch.uint8, torch.int8, torch.int32, torch.int64, *FLOATS)
 # shapes that catch most shape mistakes: 0-d, empty, a vector, a matrix, 3-d
 SHAPES = ((), (0,), (5,), (3, 4), (2, 3, 2))
 # integers that float32 cannot hold exactly (it has 24 bits of mantissa)
@@ -74,7 +76,6 @@ class Spec:
         *,
         low: float | None = None,
         high: float | None = None,
-        exclude_zero: bool = False,
         first: Sequence[float] = (),
     ) -> torch.Tensor:
         """A CPU tensor of this class, the same for the same ``seed``.
@@ -94,13 +95,17 @@ class Spec:
                 low=low,
                 high=high,
                 noncontiguous=self.strided,
-                exclude_zero=exclude_zero,
             )
         finally:
             generator.set_state(state)
         for i, value in enumerate(first[: t.numel()]):
             t[_unravel(i, t.shape)] = value
         return t
+
+
+def wide(t: torch.Tensor) -> torch.Tensor:
+    """``t`` as float64 (floats) or int64 (the rest), where the reference result is computed."""
+    return t.double() if t.is_floating_point() else t.long()
 
 
 def _unravel(flat: int, shape: Sequence[int]) -> tuple[int, ...]:

@@ -8,16 +8,8 @@ your function changed the memory itself or only made a new tensor.
 import pytest
 import torch
 
-from katakit.testing import FLOATS, SHAPES, SPECIALS, Spec, assert_tensor, cover
+from katakit.testing import NUMERIC, SHAPES, SPECIALS, Spec, assert_tensor, cover, wide
 from learner import arithmetic
-
-NUMERIC = (torch.uint8, torch.int8, torch.int32, torch.int64, *FLOATS)
-
-
-def _wide(t):
-    """``t`` in a type wide enough that +, -, * and / of two such values are exact or
-    rounded once when cast back (float64 for floats, int64 for integers)."""
-    return t.double() if t.is_floating_point() else t.long()
 
 
 def _exactly(actual, expected, what):
@@ -277,7 +269,7 @@ def test_elementwise_of_every_dtype_shape_and_layout():
         x, y = _operands(spec, 2 * seed)
         x_before, y_before = x.clone(), y.clone()
         total, difference, product, quotient = arithmetic.elementwise(x, y)
-        wx, wy = _wide(x_before), _wide(y_before)
+        wx, wy = wide(x_before), wide(y_before)
         what = f"elementwise(<{spec} x>, <{spec} y>)"
         _exactly(total, (wx + wy).to(dtype), f"{what}: the sum")
         _exactly(difference, (wx - wy).to(dtype), f"{what}: the difference")
@@ -320,7 +312,7 @@ def test_add_in_place_and_out_of_place_in_every_layout():
         dtype = spec.dtype
         x, y = _operands(spec, 2 * seed)
         x_before, y_before = x.clone(), y.clone()
-        expected = (_wide(x_before) + _wide(y_before)).to(dtype)
+        expected = (wide(x_before) + wide(y_before)).to(dtype)
         result = arithmetic.add_out_of_place(x, y)
         _exactly(result, expected, f"add_out_of_place(<{spec} x>, <{spec} y>)")
         _exactly(x, x_before, f"x after add_out_of_place(<{spec} x>, y) (it must not change)")

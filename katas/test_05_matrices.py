@@ -7,10 +7,9 @@ loops, straight from the definitions.
 import pytest
 import torch
 
-from katakit.testing import FLOATS, TOLERANCES, Spec, assert_tensor, cover
+from katakit.testing import FLOATS, NUMERIC, TOLERANCES, Spec, assert_tensor, cover, wide
 from learner import matrices
 
-NUMERIC = (torch.uint8, torch.int8, torch.int32, torch.int64, *FLOATS)
 # a sum of k products rounds k times: looser than one rounding for the narrow floats
 SUM_TOL = {torch.float16: (1e-2, 1e-2), torch.bfloat16: (3e-2, 1e-1)}
 
@@ -218,10 +217,6 @@ def test_checked_matmul_rejects_a_mismatch_clearly(shape_a, shape_b):
 # -- every dtype, shape and layout the docstrings allow ------------------------
 
 
-def _wide(t):
-    return t.double() if t.is_floating_point() else t.long()
-
-
 def _close(dtype):
     """Tolerances for a sum of products in ``dtype``: none for integers."""
     if not dtype.is_floating_point:
@@ -243,7 +238,7 @@ def test_matrix_product_of_every_dtype_shape_and_layout(name):
             a = Spec((n, k), dtype, strided).make(2 * seed)
             b = Spec((k, m), dtype, strided).make(2 * seed + 1)
             # the definition, in a wide type, cast to the inputs' dtype (integers wrap)
-            expected = (_wide(a) @ _wide(b)).to(dtype)
+            expected = (wide(a) @ wide(b)).to(dtype)
             layout = "strided " if strided else ""
             assert_tensor(
                 _call(name, a, b),
@@ -275,7 +270,7 @@ def test_products_of_integers_beyond_float32(name):
 def test_hadamard_and_transpose_exactly_in_every_dtype_and_layout():
     for seed, spec in enumerate(cover([(), (0,), (5,), (2, 0), (2, 3, 2)], NUMERIC)):
         a, b = spec.make(2 * seed), spec.make(2 * seed + 1)
-        product = (_wide(a) * _wide(b)).to(spec.dtype)  # one product, rounded once
+        product = (wide(a) * wide(b)).to(spec.dtype)  # one product, rounded once
         assert_tensor(
             _call("hadamard", a, b), product, what=f"hadamard(<{spec}>, <{spec}>)", rtol=0, atol=0
         )
@@ -290,7 +285,7 @@ def test_dot_of_every_dtype_length_and_layout():
     for seed, spec in enumerate(cover([(0,), (1,), (6,)], [torch.int64, *FLOATS])):
         dtype = spec.dtype
         u, v = spec.make(2 * seed), spec.make(2 * seed + 1)
-        expected = (_wide(u) * _wide(v)).sum().to(dtype)  # 0 for empty vectors
+        expected = (wide(u) * wide(v)).sum().to(dtype)  # 0 for empty vectors
         assert_tensor(
             _call("dot", u, v),
             expected,
