@@ -11,16 +11,21 @@ import numpy as np
 import pytest
 import torch
 
-from katakit.testing import assert_tensor
+from katakit.testing import (
+    ALL_DTYPES,
+    FLOATS,
+    SHAPES,
+    TOLERANCES,
+    Spec,
+    assert_tensor,
+    cover,
+)
 from learner import shapes
 
 
 def _row_order(t):
     """The elements of ``t`` in row order, as a fresh contiguous 1-D tensor."""
-    values = t.tolist()
-    while values and isinstance(values[0], list):
-        values = [x for row in values for x in row]
-    return torch.tensor(values, dtype=t.dtype)
+    return torch.tensor(t.tolist(), dtype=t.dtype).reshape(-1)
 
 
 def _unchanged(t, before, name):
@@ -175,6 +180,51 @@ def test_drop_unit_dims(shape, squeezed):
     _unchanged(t, before, "drop_unit_dims")
 
 
+# -- every dtype, shape and layout the docstrings allow ------------------------
+
+
+def _exactly(actual, expected, what):
+    __tracebackhide__ = True
+    assert_tensor(actual, expected, what=what, rtol=0, atol=0)
+
+
+def test_every_function_keeps_any_dtype_shape_and_layout():
+    for seed, spec in enumerate(cover(SHAPES, ALL_DTYPES)):
+        t = spec.make(seed)
+        before, row = t.clone(), _row_order(t).reshape(-1)
+        n, kept = row.numel(), tuple(d for d in spec.shape if d != 1)
+        _exactly(shapes.flatten(t), row, f"flatten(<{spec}>)")
+        _exactly(shapes.reshape_to(t, (1, -1)), row.reshape(1, n), f"reshape_to(<{spec}>, (1, -1))")
+        _exactly(shapes.add_batch_dim(t), row.reshape(1, *spec.shape), f"add_batch_dim(<{spec}>)")
+        padded = t[None, ..., None]  # unit dimensions at both ends, the layout kept
+        _exactly(
+            shapes.drop_unit_dims(padded), row.reshape(kept), f"drop_unit_dims(<{spec} in 1x...x1>)"
+        )
+        _unchanged(t, before, f"the functions of this kata, given <{spec}>,")
+
+
+def test_flat_view_of_any_dtype_and_shape():
+    for seed, spec in enumerate(cover(SHAPES, ALL_DTYPES)):
+        t = spec.make(seed)
+        try:
+            result = shapes.flat_view(t)
+        except NotImplementedError:
+            raise
+        except RuntimeError:
+            assert spec.strided, (
+                f"flat_view(<{spec}>) raised, but a contiguous tensor has a 1-D view"
+            )
+            continue
+        _exactly(result, _row_order(t), f"flat_view(<{spec}>)")
+        if t.count_nonzero():
+            # every other element of a block still has a 1-D view (stride 2): it must be one
+            result.zero_()
+            assert not t.count_nonzero(), (
+                f"after zeroing flat_view(<{spec}>), t still holds non-zero values: the result "
+                "is a copy, not a view"
+            )
+
+
 # -- Exercise 1 ------------------------------------------------------------------
 
 STATS_INPUTS = {
@@ -211,6 +261,44 @@ def test_summary_stats(name):
         )
         assert got == pytest.approx(value, rel=1e-5, abs=1e-6), (
             f"summary_stats(<{name}>)[{key!r}] should be {value:.6f}, got {got:.6f}"
+        )
+
+
+def _stats_of(t):
+    values = t.double().numpy().ravel()
+    return {
+        "mean": values.mean(),
+        "std": values.std(ddof=1),
+        "max": values.max(),
+        "min": values.min(),
+    }
+
+
+def test_summary_stats_of_every_float_dtype():
+    for seed, spec in enumerate(cover([(5, 5), (7,), (2, 3, 2)], FLOATS)):
+        t = spec.make(seed, low=-4, high=4)
+        rtol, atol = TOLERANCES[spec.dtype]
+        result = shapes.summary_stats(t)
+        for key, value in _stats_of(t).items():
+            got = result[key]
+            assert isinstance(got, float), (
+                f"summary_stats(<{spec}>)[{key!r}] is {got!r}, not a float"
+            )
+            # the statistic rounded once to t's dtype
+            assert got == pytest.approx(value, rel=2 * rtol, abs=atol), (
+                f"summary_stats(<{spec}>)[{key!r}] should be {value:.6g}, got {got:.6g}"
+            )
+
+
+def test_summary_stats_keeps_float64_precision():
+    # 1e8 plus noise of size 1: float32 spaces its numbers 8 apart there, so a cast to
+    # float32 would lose the noise and with it the standard deviation
+    t = 1e8 + Spec((4, 6), torch.float64, strided=True).make(3, low=-1, high=1)
+    result = shapes.summary_stats(t)
+    for key, value in _stats_of(t).items():
+        assert result[key] == pytest.approx(value, rel=1e-9), (
+            f"summary_stats(<1e8 + noise, float64>)[{key!r}] should be {value!r}, got "
+            f"{result[key]!r}: float64 data must keep its digits (no cast to float32)"
         )
 
 

@@ -18,8 +18,10 @@ def reshape_to(t: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor:
 
     One entry of ``shape`` may be -1, meaning "whatever length makes the
     count come out right": a 2x3x4 tensor reshaped to ``(2, 12)`` or
-    ``(2, -1)`` becomes 2x12. ``t`` may be any tensor, contiguous or not
-    (a transposed matrix, say).
+    ``(2, -1)`` becomes 2x12. ``t`` may be any tensor: any dtype (bool,
+    integer, floating or complex), any shape (0-d and empty ones too),
+    contiguous or not (a transposed matrix, say). The result keeps t's dtype
+    and values exactly, and ``t`` itself is left as it was.
     """
     raise NotImplementedError("kata 06: implement reshape_to() in src/shapes.py")
 
@@ -27,8 +29,9 @@ def reshape_to(t: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor:
 def flatten(t: torch.Tensor) -> torch.Tensor:
     """Return all elements of ``t`` in a 1-D tensor, in row order.
 
-    A 2x3x4 tensor gives 24 elements. This must work for every tensor,
-    including non-contiguous ones such as a transposed matrix.
+    A 2x3x4 tensor gives 24 elements, a 0-d tensor 1, an empty one 0. This
+    must work for every tensor, of any dtype and any layout, including
+    non-contiguous ones such as a transposed matrix; the result keeps t's dtype.
     """
     raise NotImplementedError("kata 06: implement flatten() in src/shapes.py")
 
@@ -36,9 +39,11 @@ def flatten(t: torch.Tensor) -> torch.Tensor:
 def flat_view(t: torch.Tensor) -> torch.Tensor:
     """Return a 1-D *view* of ``t``: the same memory, seen as one long row.
 
-    A write to the result must show in ``t``. That is only possible when
-    ``t`` is contiguous; for any other tensor, let PyTorch's ``RuntimeError``
-    propagate rather than quietly returning a copy.
+    A write to the result must show in ``t``. That is always possible when
+    ``t`` is contiguous, and sometimes when it is not (every other element of
+    a row still lines up). Where no such view exists, as for a transposed
+    matrix, let PyTorch's ``RuntimeError`` propagate rather than quietly
+    returning a copy. Any dtype and shape.
     """
     raise NotImplementedError("kata 06: implement flat_view() in src/shapes.py")
 
@@ -46,7 +51,9 @@ def flat_view(t: torch.Tensor) -> torch.Tensor:
 def add_batch_dim(t: torch.Tensor) -> torch.Tensor:
     """Return ``t`` with a new dimension of length 1 in front.
 
-    Shape ``(3,)`` becomes ``(1, 3)``; shape ``(2, 5)`` becomes ``(1, 2, 5)``.
+    Shape ``(3,)`` becomes ``(1, 3)``; shape ``(2, 5)`` becomes ``(1, 2, 5)``; a
+    0-d tensor becomes shape ``(1,)``. Any dtype and layout; the values and
+    dtype stay as they are.
     """
     raise NotImplementedError("kata 06: implement add_batch_dim() in src/shapes.py")
 
@@ -54,8 +61,8 @@ def add_batch_dim(t: torch.Tensor) -> torch.Tensor:
 def drop_unit_dims(t: torch.Tensor) -> torch.Tensor:
     """Return ``t`` without any of its dimensions of length 1, wherever they are.
 
-    Shape ``(1, 3, 1, 4)`` becomes ``(3, 4)``; dimensions longer than 1 stay
-    in their order.
+    Shape ``(1, 3, 1, 4)`` becomes ``(3, 4)``; dimensions longer than 1, and
+    empty ones (length 0), stay in their order. Any dtype and layout.
     """
     raise NotImplementedError("kata 06: implement drop_unit_dims() in src/shapes.py")
 
@@ -63,10 +70,12 @@ def drop_unit_dims(t: torch.Tensor) -> torch.Tensor:
 def summary_stats(t: torch.Tensor) -> dict[str, float]:
     """Exercise 1: return the mean, standard deviation, maximum and minimum of ``t``.
 
-    ``t`` is a float tensor of any shape (the chapter uses a 5x5
-    ``torch.randn``); each statistic is taken over all of its elements. Return
-    a dict with the keys ``"mean"``, ``"std"``, ``"max"`` and ``"min"`` whose
-    values are plain Python floats, not tensors. Use PyTorch's default
-    standard deviation, the sample one that divides by n - 1.
+    ``t`` is a floating tensor (float16, bfloat16, float32 or float64) of any
+    shape with at least two elements, contiguous or not (the chapter uses a
+    5x5 ``torch.randn``); each statistic is taken over all of its elements.
+    Return a dict with the keys ``"mean"``, ``"std"``, ``"max"`` and ``"min"``
+    whose values are plain Python floats, not tensors. Use PyTorch's default
+    standard deviation, the sample one that divides by n - 1. Compute in t's
+    own precision or better: float64 data keeps its digits (no cast to float32).
     """
     raise NotImplementedError("kata 06: implement summary_stats() in src/shapes.py")
