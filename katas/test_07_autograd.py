@@ -22,6 +22,10 @@ def _leaf(value, shape=(), dtype=torch.float64):
     return torch.full(shape, value, dtype=dtype, requires_grad=True)
 
 
+def _f64(value):
+    return torch.tensor(value, dtype=torch.float64)
+
+
 def _count_gradients(*leaves):
     """Count, per leaf, how often autograd computes a gradient for it (backward or grad).
 
@@ -227,17 +231,51 @@ def test_partials_of_any_function(name, fn, dfdx, dfdy, x, y):
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "fn", "dfdx", "dfdy"), FUNCTIONS[:2], ids=[f[0] for f in FUNCTIONS[:2]]
-)
-def test_partials_come_from_autograd(name, fn, dfdx, dfdy):
-    x, y = _leaf(0.7), _leaf(-1.1)
-    counts = _count_gradients(x, y)
-    autograd.partials(fn, x, y)
-    assert counts == [1, 1], (
-        f"during partials({name}) autograd worked out df/dx {counts[0]} and df/dy {counts[1]} "
-        "times; expected once each, from one backward() (or torch.autograd.grad) through "
-        "fn(x, y): differences of function values are not autograd"
+class _Snap(torch.autograd.Function):
+    """Rounds going forward, but tells autograd its slope is 1 (a straight-through step).
+
+    Rounding is flat between its jumps, so no difference of function values can
+    find that slope: only autograd, asked through any of its front doors
+    (``backward``, ``torch.autograd.grad``, ``torch.func.grad``), reports it.
+    """
+
+    @staticmethod
+    def forward(x):
+        return torch.round(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+@pytest.mark.parametrize(("x", "y"), POINTS[1:3])
+def test_partials_come_from_autograd(x, y):
+    # f = snap(x) * y**2: autograd's df/dx is y**2 (snap's declared slope 1), df/dy = 2 snap(x) y
+    dx, dy = autograd.partials(lambda a, b: _Snap.apply(a) * b**2, _leaf(x), _leaf(y))
+    what = f"partials(snap(x) * y**2) at ({x:.3f}, {y:.3f})"
+    assert_tensor(dy, _f64(2 * round(x) * y), what=f"{what} df/dy")
+    assert isinstance(dx, torch.Tensor) and dx.shape == (), f"{what} df/dx is {dx!r}"
+    assert float(dx) != 0.0 or y == 0, (
+        f"{what} gave df/dx = 0, the slope of snap's values (flat between its jumps); autograd "
+        f"knows snap's slope as 1, so its df/dx is y**2 = {y * y:.6f}: ask autograd, whose "
+        "answer for a function can differ from what its values suggest"
+    )
+    assert_tensor(dx, _f64(y * y), what=f"{what} df/dx (autograd's gradient)")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_partials_keep_the_dtype_of_each_variable(dtype):
+    x, y = _leaf(0.6, (), dtype), _leaf(-1.3, (), dtype)
+    dx, dy = autograd.partials(lambda a, b: a * b**3, x, y)
+    assert_tensor(
+        dx, torch.tensor(-(1.3**3), dtype=dtype), what=f"partials(x*y**3) df/dx in {dtype}"
+    )
+    assert_tensor(
+        dy, torch.tensor(3 * 0.6 * 1.3**2, dtype=dtype), what=f"partials(x*y**3) df/dy in {dtype}"
     )
 
 

@@ -61,8 +61,12 @@ def partials(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Return the pair (df/dx, df/dy) at (x, y) where f = fn(x, y).
 
-    ``x`` and ``y`` are leaf tensors with ``requires_grad=True`` and no gradient
-    yet; ``fn`` builds a one-element tensor from them (for example
-    ``exercise3``). Each partial has the shape of its variable.
+    ``x`` and ``y`` are floating leaf tensors (float32 or float64) with
+    ``requires_grad=True`` and no gradient yet; ``fn`` builds a one-element
+    tensor from them (for example ``exercise3``). Find the partials with
+    autograd: ``backward()``, ``torch.autograd.grad`` and ``torch.func.grad``
+    all do, and the answer is autograd's even where fn's values alone would
+    suggest another slope. Each partial has the shape and dtype of its
+    variable; what is left in ``x.grad`` and ``y.grad`` afterwards is up to you.
     """
     raise NotImplementedError("kata 07: implement partials() in src/autograd.py")
