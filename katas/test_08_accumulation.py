@@ -124,6 +124,21 @@ def test_separate_grads_ignores_an_old_gradient_on_x(x, names):
     _check_list(result, _derivatives(x, names), f"separate_grads({x}, {names}) with x.grad = 100")
 
 
+@pytest.mark.parametrize("old", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_separate_grads_clears_an_old_nan_or_inf(old):
+    # a diverged step can leave nan or inf in x.grad; 0 * nan and 0 * inf are both nan
+    x, names = CASES[2]
+    t = _leaf(x)
+    t.grad = torch.full_like(t, old)
+    result = accumulation.separate_grads(t, _fns(names))
+    _check_list(
+        result,
+        _derivatives(x, names),
+        f"separate_grads({x}, {names}) with x.grad = {old} from earlier work (it must not "
+        "leak into any result)",
+    )
+
+
 @pytest.mark.parametrize(("x", "names"), CASES[1:4], ids=IDS[1:4])
 def test_separate_grads_results_survive_later_resets(x, names):
     t = _leaf(x)
@@ -195,6 +210,17 @@ def test_microbatch_grad_in_float32():
     expected = _full_batch_grad(w.detach().double(), inputs.double(), targets.double())
     result = accumulation.microbatch_grad(w, inputs, targets, 4)
     assert_tensor(result, expected.float(), what="microbatch_grad(float32, N=9, batch_size=4)")
+
+
+@pytest.mark.parametrize("old", [math.nan, math.inf], ids=["nan", "inf"])
+def test_microbatch_grad_clears_an_old_nan_or_inf(old):
+    inputs = torch.randn(6, 2, dtype=torch.float64)
+    targets = torch.randn(6, dtype=torch.float64)
+    w = torch.randn(2, dtype=torch.float64, requires_grad=True)
+    w.grad = torch.full_like(w, old)
+    expected = _full_batch_grad(w.detach(), inputs, targets)
+    result = accumulation.microbatch_grad(w, inputs, targets, 4)
+    assert_tensor(result, expected, what=f"microbatch_grad(N=6, batch_size=4) with w.grad = {old}")
 
 
 @pytest.mark.parametrize("batch_size", [2, 5])

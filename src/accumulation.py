@@ -31,8 +31,9 @@ def separate_grads(
 
     Use ``backward()`` on ``x`` for every function, and reset ``x.grad`` before
     each call, so no gradient adds onto another: for x = 1, x**2 then x**3
-    gives [2, 3]. ``x`` may already hold a gradient from earlier work; it must
-    not leak into any result. Careful: ``x.grad.zero_()`` changes the gradient
+    gives [2, 3]. ``x`` is a floating leaf tensor (float32 or float64). It may
+    already hold a gradient from earlier work, of any value (nan and inf
+    included, as a diverged step leaves them); it must not leak into any result. Careful: ``x.grad.zero_()`` changes the gradient
     tensor in place, so a result you keep must not be that same tensor.
     """
     raise NotImplementedError("kata 08: implement separate_grads() in src/accumulation.py")
@@ -44,11 +45,13 @@ def microbatch_grad(
     """Return the full-batch gradient of a mean squared error, built up one micro-batch at a time.
 
     The model predicts ``inputs @ w`` (``inputs`` has shape (N, D), ``w`` shape
-    (D,), ``targets`` shape (N,)); the loss is the mean of the N squared errors.
+    (D,), ``targets`` shape (N,), all three of one floating dtype, float32 or
+    float64); the loss is the mean of the N squared errors.
     Split the rows into consecutive chunks of ``batch_size`` (the last chunk may
     be shorter), call ``backward()`` once per chunk and let the gradients add up
     in ``w.grad``. Scale each chunk's loss so that the chunks together make the
     mean over all N rows, not a mean of chunk means. Start from a zero gradient
-    (``w`` may hold an old one), and return ``w.grad``.
+    (``w`` may hold an old one, of any value, nan and inf included), and
+    return ``w.grad``.
     """
     raise NotImplementedError("kata 08: implement microbatch_grad() in src/accumulation.py")
