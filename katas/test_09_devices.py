@@ -7,12 +7,14 @@ device that exists everywhere and keeps only shape, dtype and device, no
 values. It is enough to see *where* your code put a tensor.
 """
 
+import contextlib
+
 import pytest
 import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from katakit.testing import assert_tensor
+from katakit.testing import ALL_DTYPES, NUMERIC, SHAPES, assert_tensor, cover, wide
 from learner import devices
 
 META = torch.device("meta")
@@ -46,6 +48,7 @@ def test_pick_device_asks_cuda(monkeypatch, cuda, expected):
         f"pick_device() should return a torch.device, got {type(device).__name__} {device!r}"
     )
     assert device.type == expected, f"with CUDA available={cuda}, got {device}"
+    assert device.index in (None, 0), f"with one GPU or none, got {device}"
 
 
 # -- to_device / to_cpu ----------------------------------------------------------------
@@ -74,6 +77,35 @@ def test_to_cpu_brings_a_tensor_back(device, tensor):
     on_device = tensor.to(device)
     back = devices.to_cpu(on_device)
     assert_tensor(back, tensor, what=f"to_cpu(tensor on {device})")
+
+
+def _exactly(actual, expected, what):
+    __tracebackhide__ = True
+    assert_tensor(actual, expected, what=what, rtol=0, atol=0)
+
+
+def _runs_on(device, dtype):
+    return not (device.type == "mps" and (dtype == torch.float64 or dtype.is_complex))
+
+
+def test_to_device_and_back_keep_every_dtype_shape_and_layout(device):
+    for seed, spec in enumerate(cover(SHAPES, ALL_DTYPES)):
+        if not _runs_on(device, spec.dtype):
+            continue
+        t = spec.make(seed)
+        before = t.clone()
+        moved = devices.to_device(t, device)
+        _exactly(moved, before.to(device), f"to_device(<{spec}>, {device})")
+        _exactly(devices.to_cpu(moved), before, f"to_cpu(to_device(<{spec}>, {device}))")
+        on_meta = devices.to_device(t, META)
+        assert isinstance(on_meta, torch.Tensor) and on_meta.device == META, (
+            f"to_device(<{spec}>, meta) returned {on_meta!r}, not a tensor on meta"
+        )
+        assert (on_meta.shape, on_meta.dtype) == (t.shape, t.dtype), (
+            f"to_device(<{spec}>, meta) has shape {tuple(on_meta.shape)} and dtype "
+            f"{on_meta.dtype}; the shape and dtype must not change"
+        )
+        _exactly(t, before, f"t after to_device(<{spec}>, ...) (it must stay as it was)")
 
 
 class _RecordDevices(TorchFunctionMode):
@@ -121,25 +153,65 @@ def _two_gpus():
     return torch.device(kind, 0), torch.device(kind, 1)
 
 
-def test_to_device_keeps_the_device_index():
-    first, second = _two_gpus()
-    with _fake_tensors():
-        t = _fake_on("cpu", 2, 3)
-        _fake_on(second, 1)
-        try:
-            moved = devices.to_device(t, second)
-        except NotImplementedError:
-            raise
-        except RuntimeError as exc:
-            pytest.fail(
-                f"to_device(t, {second}) raised {exc}; moving to {second} itself works here, "
-                "so the device was changed on the way (to its type alone, say, which means "
-                "the current GPU)"
+class _Reroute(TorchFunctionMode):
+    """Sends every tensor that code asks to put on a CUDA GPU to ``meta``, noting the GPU asked for.
+
+    Meta tensors exist on every machine and run every operation (without values),
+    so this shows which GPU, type and index, the code would use, with no GPU and
+    whatever way it moves tensors (``to``, ``cuda``, ``empty_like(...).copy_``).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.asked = []
+
+    def _swap(self, value):
+        if isinstance(value, (torch.device, str)):
+            try:
+                device = torch.device(value)
+            except (RuntimeError, TypeError, ValueError):
+                return value
+            if device.type == "cuda":
+                self.asked.append(device)
+                return META
+        return value
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is torch.Tensor.cuda:
+            index = args[1] if len(args) > 1 else kwargs.get("device")
+            self.asked.append(
+                torch.device("cuda", index)
+                if isinstance(index, int)
+                else torch.device(index or "cuda")
             )
-    assert isinstance(moved, torch.Tensor), f"to_device should return a tensor, got {moved!r}"
-    assert moved.device == second, (
-        f"to_device(t, {second}) returned a tensor on {moved.device}: the device's index "
-        f"matters as much as its type ({first} and {second} are two GPUs)"
+            return args[0].to(META)
+        args = tuple(self._swap(a) for a in args)
+        kwargs = {k: self._swap(v) for k, v in kwargs.items()}
+        return func(*args, **kwargs)
+
+
+SECOND_GPU = torch.device("cuda", 1)
+
+
+def _asked_only_for_the_second_gpu(asked, what):
+    __tracebackhide__ = True
+    assert asked, f"{what} never asked for a GPU (tensors asked for on cuda:1 go to meta here)"
+    other = [d for d in asked if d != SECOND_GPU]
+    assert not other, (
+        f"{what} asked for {other[0]} as well as or instead of {SECOND_GPU}: the device's "
+        f"index matters as much as its type (cuda, with no index, means whichever GPU is current)"
+    )
+
+
+def test_to_device_keeps_the_device_index():
+    t = torch.randn(2, 3)
+    with _Reroute() as reroute:
+        moved = devices.to_device(t, SECOND_GPU)
+    what = f"to_device(t, {SECOND_GPU})"
+    _asked_only_for_the_second_gpu(reroute.asked, what)
+    assert isinstance(moved, torch.Tensor) and moved.device == META, (
+        f"{what} returned {moved!r}, not the tensor it put on {SECOND_GPU}"
     )
 
 
@@ -172,6 +244,91 @@ def test_square_round_trip_squares_element_by_element():
         torch.tensor([[1.0, 4.0], [9.0, 16.0]]),
         what="square_round_trip([[1, 2], [3, 4]], cpu)",
     )
+
+
+def test_square_round_trip_of_every_numeric_dtype(device):
+    # integers stay integers (and wrap around as PyTorch's integer arithmetic does)
+    for seed, spec in enumerate(cover(SHAPES, NUMERIC)):
+        if not _runs_on(device, spec.dtype):
+            continue
+        t = spec.make(seed)
+        before = t.clone()
+        result = devices.square_round_trip(t, device)
+        _exactly(
+            result, (wide(before) ** 2).to(spec.dtype), f"square_round_trip(<{spec}>, {device})"
+        )
+        _exactly(t, before, f"t after square_round_trip(<{spec}>, {device}) (it must not change)")
+
+
+class _RecordCopies(TorchFunctionMode):
+    """Notes, in order, copies onto the CPU with ``non_blocking=True``, and waits for the GPU."""
+
+    def __init__(self, monkeypatch):
+        super().__init__()
+        self.events = []
+        wait = lambda *args, **kwargs: self.events.append("wait")  # noqa: E731
+
+        class Stream:
+            synchronize = staticmethod(wait)
+
+        class Event:
+            def __init__(self, *args, **kwargs):
+                pass
+
+            def record(self, *args, **kwargs):
+                pass
+
+            synchronize = staticmethod(wait)
+
+        monkeypatch.setattr(torch.cuda, "synchronize", wait)
+        monkeypatch.setattr(torch.cuda, "current_stream", lambda *a, **k: Stream())
+        monkeypatch.setattr(torch.cuda, "default_stream", lambda *a, **k: Stream())
+        monkeypatch.setattr(torch.cuda, "Event", Event)
+        if hasattr(torch, "accelerator"):
+            monkeypatch.setattr(torch.accelerator, "synchronize", wait, raising=False)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        copying = func in (torch.Tensor.to, torch.Tensor.copy_)
+        asynchronous = kwargs.get("non_blocking") or any(a is True for a in args[1:])
+        if copying and asynchronous and isinstance(result, torch.Tensor):
+            source = args[1] if func is torch.Tensor.copy_ else args[0]
+            if result.device.type == "cpu" and source.device.type != "cpu":
+                self.events.append("copy")
+        return result
+
+
+def _on_a_gpu(*shape):
+    """A tensor on cuda:0: a real one where CUDA is present, else a fake (call in fake mode)."""
+    return (
+        torch.randn(*shape, device="cuda")
+        if torch.cuda.is_available()
+        else _fake_on("cuda:0", *shape)
+    )
+
+
+@pytest.mark.parametrize("name", ["to_cpu", "square_round_trip"])
+def test_asynchronous_copies_are_waited_for(monkeypatch, name):
+    call = {
+        "to_cpu": lambda t: devices.to_cpu(t),
+        "square_round_trip": lambda t: devices.square_round_trip(t, t.device),
+    }[name]
+    fakes = _fake_tensors() if not torch.cuda.is_available() else contextlib.nullcontext()
+    with fakes:
+        t = _on_a_gpu(3, 2)
+        with _RecordCopies(monkeypatch) as record:
+            result = call(t)
+    assert isinstance(result, torch.Tensor) and result.device.type == "cpu", (
+        f"{name}(t on cuda:0) returned {result!r}, not a tensor on the CPU"
+    )
+    events = record.events
+    if "copy" in events:
+        assert "wait" in events[len(events) - events[::-1].index("copy") :], (
+            f"{name}(t on cuda:0) copied onto the CPU with non_blocking=True and returned "
+            "without waiting for the copy (torch.cuda.synchronize(), say): the CPU tensor may "
+            "not hold its values yet when the caller reads it"
+        )
 
 
 MOVES = {"to", "cpu", "cuda", "__get__"}  # operations that move or look, not compute
@@ -240,6 +397,17 @@ def test_place_moves_both_model_and_data():
         f"the returned batch is on {x.device}, not meta: unlike model.to(device), "
         "x.to(device) does not move x in place, so keep the tensor it returns"
     )
+
+
+def test_place_keeps_the_device_index():
+    model, x = nn.Linear(3, 2), torch.randn(4, 3)
+    with _Reroute() as reroute:
+        model, x = devices.place(model, x, SECOND_GPU)
+    what = f"place(model, x, {SECOND_GPU})"
+    _asked_only_for_the_second_gpu(reroute.asked, what)
+    for name, param in model.named_parameters():
+        assert param.device == META, f"after {what}, model.{name} is not on {SECOND_GPU}"
+    assert x.device == META, f"after {what}, the returned batch is not on {SECOND_GPU}"
 
 
 # -- check_same_device -----------------------------------------------------------------

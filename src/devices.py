@@ -16,17 +16,29 @@ def pick_device() -> torch.device:
     """Return ``torch.device("cuda")`` when CUDA is available, else ``torch.device("cpu")``.
 
     Return a ``torch.device``, not a string, and ask torch on every call.
+    ``torch.device("cuda:0")`` is accepted too: with no index, "cuda" means the
+    current GPU, which is GPU 0 unless something chose another.
     """
     raise NotImplementedError("kata 09: implement pick_device() in src/devices.py")
 
 
 def to_device(t: torch.Tensor, device: torch.device) -> torch.Tensor:
-    """Return the tensor ``t`` moved to ``device`` (same values, shape and dtype)."""
+    """Return the tensor ``t`` moved to ``device`` (same values, shape and dtype).
+
+    ``t`` may have any dtype and shape and be contiguous or not. The result lives
+    on exactly ``device``: type *and* index, so ``cuda:1`` is the second GPU,
+    not the current one. ``t`` itself stays where it was.
+    """
     raise NotImplementedError("kata 09: implement to_device() in src/devices.py")
 
 
 def to_cpu(t: torch.Tensor) -> torch.Tensor:
-    """Return ``t`` moved to the CPU, wherever it lives now."""
+    """Return ``t`` moved to the CPU, wherever it lives now, with its values, shape and dtype.
+
+    The caller may read the result at once. A copy made with
+    ``non_blocking=True`` may still be on its way when the call returns, so if
+    you use one, wait for it (``torch.cuda.synchronize()``) before returning.
+    """
     raise NotImplementedError("kata 09: implement to_cpu() in src/devices.py")
 
 
@@ -34,8 +46,10 @@ def square_round_trip(t: torch.Tensor, device: torch.device) -> torch.Tensor:
     """Exercise 4: square ``t`` element-wise on ``device`` and return the result on the CPU.
 
     Move ``t`` to ``device``, compute ``t ** 2`` there (element by element, not
-    a matrix product), and bring the result back to the CPU. ``t`` itself is
-    left unchanged.
+    a matrix product), and bring the result back to the CPU. ``t`` may have any
+    numeric dtype: integers stay integers (wrapping around on overflow, as
+    PyTorch's integer arithmetic does). ``t`` itself is left unchanged, and the
+    caller may read the result at once (see ``to_cpu``).
     """
     raise NotImplementedError("kata 09: implement square_round_trip() in src/devices.py")
 
@@ -46,7 +60,8 @@ def place(
     """Put ``model`` and the input batch ``x`` on ``device``; return both as ``(model, x)``.
 
     Afterwards every parameter of the model and the returned batch must be on
-    ``device``, so that ``model(x)`` can run there.
+    exactly ``device``, type and index (``cuda:1`` is the second GPU), so that
+    ``model(x)`` can run there.
     """
     raise NotImplementedError("kata 09: implement place() in src/devices.py")
 
