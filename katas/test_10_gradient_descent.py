@@ -11,7 +11,7 @@ import random
 import pytest
 import torch
 
-from katakit.testing import assert_tensor
+from katakit.testing import assert_tensor, cover, wide
 from learner import gradient_descent as gd
 
 META = torch.device("meta")
@@ -113,29 +113,48 @@ def test_minimise_takes_exactly_the_gradient_steps(target, start, lr, steps):
 
 
 def _counting_backward(f):
-    """Wrap f so that it counts the backward passes reaching the x it is called with."""
-    passes, hooked = [0], []
+    """Wrap f so that it counts the gradients autograd works out for the x's it is called with.
+
+    Every tensor that requires grad and reaches f gets a hook, whether minimise
+    updates one x in place or makes a new leaf each step; a hook runs once each
+    time autograd (backward or autograd.grad) computes that tensor's gradient.
+    """
+    passes, hooked = [0], []  # the tensors themselves, kept alive so none is seen twice
 
     def bump(grad):
         passes[0] += 1
 
     def wrapped(t):
-        if isinstance(t, torch.Tensor) and t.requires_grad and not hooked:
+        if isinstance(t, torch.Tensor) and t.requires_grad and all(t is not h for h in hooked):
             t.register_hook(bump)
             hooked.append(t)
         return f(t)
 
-    return wrapped, passes
+    return wrapped, passes, hooked
 
 
 @pytest.mark.parametrize("steps", [1, 6])
 def test_minimise_steps_by_backward(steps):
-    f, passes = _counting_backward(lambda t: (t - 2.5) ** 2)
+    f, passes, hooked = _counting_backward(lambda t: (t - 2.5) ** 2)
     gd.minimise(f, -1.0, lr=0.2, steps=steps)
     assert passes == [steps], (
-        f"minimise(..., steps={steps}) ran {passes[0]} backward passes through x, expected "
-        f"{steps}: each step takes its gradient from backward(), not from a formula or "
-        "from differences of f's values"
+        f"minimise(..., steps={steps}) had autograd work out f's gradient {passes[0]} times, "
+        f"expected {steps}: once per step, by backward()"
+        + ("" if hooked else " (f was never called with a tensor that requires grad)")
+    )
+
+
+def test_minimise_takes_every_step_on_a_gentle_slope():
+    # f is nearly flat (gradient 2e-9 * (x - 3), 6e-9 at the start), but lr = 1e8 makes each
+    # step close 20% of the gap: a small gradient is no reason to stop before the last step
+    x = gd.minimise(lambda t: 1e-9 * (t - 3) ** 2, 0.0, lr=1e8, steps=30)
+    expected = 3 + 0.8**30 * (0 - 3)
+    assert_tensor(
+        x.detach(),
+        torch.tensor(expected, dtype=torch.float32),
+        what="minimise(1e-9 * (x - 3)**2, 0.0, lr=1e8, steps=30) (every one of the 30 steps)",
+        rtol=1e-4,
+        atol=1e-4,
     )
 
 
@@ -176,6 +195,19 @@ def test_mse(shape):
         "mse lost the graph: the loss must stay a tensor built from prediction"
     )
     assert_tensor(loss.detach(), expected, what=f"mse(prediction, target) of shape {shape}")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_mse_of_every_shape_and_layout(dtype):
+    for seed, spec in enumerate(cover([(), (1,), (7,), (3, 4), (2, 3, 2)], [dtype])):
+        prediction = spec.make(2 * seed).requires_grad_()
+        target = spec.make(2 * seed + 1)
+        expected = ((wide(prediction.detach()) - wide(target)) ** 2).mean().to(dtype)
+        loss = gd.mse(prediction, target)
+        assert isinstance(loss, torch.Tensor) and loss.requires_grad, (
+            f"mse(<{spec}>, <{spec}>) should return a tensor built from prediction, got {loss!r}"
+        )
+        assert_tensor(loss.detach(), expected, what=f"mse(<{spec}>, <{spec}>)")
 
 
 # -- fit_line --------------------------------------------------------------------------

@@ -22,12 +22,15 @@ def minimise(
     """Run ``steps`` steps of gradient descent on ``f`` from ``start``; return x.
 
     x is a float32 tensor of shape () with ``requires_grad=True``, starting at
-    ``start``. Each step: compute ``f(x)``, call ``backward()``, then inside
-    ``torch.no_grad()`` replace x by x - lr * (gradient), updating x in place,
-    and zero the gradient. Exercise 5 is ``minimise(lambda x: (x - 5) ** 2, 0.0)``,
-    which ends close to 5.
+    ``start`` (a whole number such as ``7`` too). Each step: compute ``f(x)``,
+    call ``backward()``, then inside ``torch.no_grad()`` replace x by
+    x - lr * (gradient), and clear the gradient. Updating x in place is what an
+    optimiser does; a new leaf each step (made to require grad again) works too.
+    Take all ``steps`` steps, however small the gradient gets: a gentle slope
+    with a large ``lr`` still moves. Exercise 5 is
+    ``minimise(lambda x: (x - 5) ** 2, 0.0)``, which ends close to 5.
 
-    Return x itself: still a leaf tensor with ``requires_grad=True`` and no
+    Return the final x: a float32 leaf tensor with ``requires_grad=True`` and no
     ``grad_fn``, the way an optimiser leaves a parameter.
     """
     x = torch.tensor(float(start), requires_grad=True)
@@ -41,7 +44,12 @@ def minimise(
 
 
 def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Return the mean squared error: the mean of ``(prediction - target) ** 2``, a 0-dim tensor."""
+    """Return the mean squared error: the mean of ``(prediction - target) ** 2``, a 0-dim tensor.
+
+    ``prediction`` and ``target`` have one shape (0-d included, never empty) and
+    one floating dtype, which the result keeps; it is built from ``prediction``
+    so that ``backward()`` reaches it.
+    """
     return ((prediction - target) ** 2).mean()
 
 
