@@ -138,7 +138,9 @@ def _check_huber(x, delta, loss, t, what):
     assert loss.requires_grad, f"{what} has no graph back to x"
     (grad,) = torch.autograd.grad(loss, t, create_graph=True)
     assert_tensor(grad.detach(), _f64(slope), what=f"d/dx {what}")
-    curvature = 1.0 if abs(x) <= delta else 0.0
+    if abs(x) == delta:
+        return  # the kink: either branch is right there (HuberLoss itself takes the straight one)
+    curvature = 1.0 if abs(x) < delta else 0.0
     second = torch.autograd.grad(grad, t, allow_unused=True)[0] if grad.requires_grad else None
     # float(): autograd may answer with a lazy "zero tensor", whose tensor operations
     # go through a slow path that imports torch's compiler
@@ -154,9 +156,8 @@ def test_huber_value_and_gradient(x, delta):
 
 
 @pytest.mark.parametrize(("x", "delta"), [(1.0, 1.0), (-1.0, 1.0), (0.5, 0.5), (-2.0, 2.0)])
-def test_huber_on_the_boundary_is_quadratic(x, delta):
-    # |x| == delta: both formulas give the same value and slope there, but the
-    # docstring puts |x| <= delta on the quadratic side, which curves (d2/dx2 = 1)
+def test_huber_on_the_boundary(x, delta):
+    # |x| == delta: both formulas give the same value and the same slope there
     t = _leaf(x)
     _check_huber(x, delta, dg.huber(t, delta), t, f"huber({x}, delta={delta})")
 
@@ -226,6 +227,16 @@ def test_running_state_value_and_gradient(w, inputs, junk_in_fresh_memory):
     )
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_running_state_starts_from_a_zero_like_w(dtype):
+    w = torch.tensor(0.9, dtype=dtype, requires_grad=True)
+    h = dg.running_state(w, [])
+    assert_tensor(h, torch.tensor(0.0, dtype=dtype), what=f"running_state(<{dtype} w>, [])")
+    h = dg.running_state(w, [0.25, -0.5])
+    expected = torch.tensor(_state(0.9, [0.25, -0.5]), dtype=dtype)
+    assert_tensor(h.detach(), expected, what=f"running_state(<{dtype} w = 0.9>, [0.25, -0.5])")
+
+
 def test_running_state_graph_grows_with_the_sequence():
     w = _leaf(0.7)
     for n in (1, 2, 4, 8):
@@ -261,6 +272,21 @@ GRAPHS = {
     "(a * b) with two leaves": (lambda: _x() * torch.tensor(2.0, requires_grad=True), 1),
     "40 steps of y = y + 1": (lambda: _chain(40), 40),
 }
+
+
+def _doubled(n):
+    # y = y + y feeds the same node into the next twice: n operations deep, but 2**n
+    # paths from the top back to x, so walking every path anew never ends in time
+    y = _x()
+    for _ in range(n):
+        y = y + y
+    return y
+
+
+GRAPHS["x * x, one leaf used twice"] = (lambda: (lambda x: x * x)(_x()), 1)
+GRAPHS["10 steps of y = y + y"] = (lambda: _doubled(10), 10)
+# the last: an answer that walks every path again runs out of time here
+GRAPHS["64 steps of y = y + y (each node used twice, 2**64 paths)"] = (lambda: _doubled(64), 64)
 
 
 @pytest.mark.parametrize("name", list(GRAPHS))

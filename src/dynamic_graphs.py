@@ -30,7 +30,9 @@ def huber(x: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     """Return the Huber loss of the 0-dim tensor ``x``, choosing the branch with a Python ``if``.
 
     When ``|x| <= delta`` the loss is ``0.5 * x**2``; otherwise it is
-    ``delta * (|x| - 0.5 * delta)``. Test the value of ``x`` with ``if`` and
+    ``delta * (|x| - 0.5 * delta)``. At ``|x| == delta`` both formulas agree in
+    value and slope, so either branch may take that point (``torch.nn.HuberLoss``
+    takes the straight one). Test the value of ``x`` with ``if`` and
     build only the branch taken, from tensor operations on ``x``
     (``torch.abs``, not ``abs(x.item())``), so its gradient is right:
     x inside, ``±delta`` outside.
@@ -41,9 +43,10 @@ def huber(x: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
 def running_state(w: torch.Tensor, inputs: list[float]) -> torch.Tensor:
     """Run a one-number recurrent cell over ``inputs`` and return its final state.
 
-    Start with the state ``h = 0`` (a tensor like ``w``); for each number ``x``
-    in ``inputs``, set ``h = torch.tanh(w * h + x)``. ``w`` is a tensor of shape
-    () with ``requires_grad=True``. The graph grows with the length of
+    Start with the state ``h = 0``, a tensor of w's dtype and device (float32 or
+    float64); for each number ``x`` in ``inputs``, set ``h = torch.tanh(w * h + x)``.
+    With no inputs the result is that zero. ``w`` is a tensor of shape () with
+    ``requires_grad=True``. The graph grows with the length of
     ``inputs``, and ``backward()`` must carry the gradient through every step:
     do not detach ``h`` along the way.
     """
@@ -59,5 +62,9 @@ def graph_depth(t: torch.Tensor) -> int:
     gradient) or an ``AccumulateGrad`` node (a leaf tensor): neither is an
     operation and neither counts. So ``(x * 2 + 1).sin()`` has depth 3, and
     ``x * 2 + x.exp().exp()`` has depth 3 too (add, then exp, then exp).
+
+    A node may feed several others (``y + y`` uses y twice), so the number of
+    paths can grow as 2**depth: visit each node once, remembering its depth,
+    so a graph of n operations takes about n steps.
     """
     raise NotImplementedError("kata 11: implement graph_depth() in src/dynamic_graphs.py")
