@@ -45,8 +45,9 @@ def gpu_name() -> str | None:
     """Return the name of GPU 0, the first CUDA GPU (e.g. ``"Tesla T4"``), or None.
 
     The name exactly as torch reports it. Without a usable CUDA GPU return
-    None (not an empty string): only ask CUDA for a name when it is available,
-    since on a CPU-only machine that question raises an error.
+    None (not an empty string). On a CPU-only machine asking CUDA for a name
+    raises an error: check ``torch.cuda.is_available()`` first, or ask inside
+    ``try``/``except`` and return None when it raises; either is right.
     """
     raise NotImplementedError("kata 00: implement gpu_name() in src/environment.py")
 
