@@ -33,8 +33,9 @@ def separate_grads(
     each call, so no gradient adds onto another: for x = 1, x**2 then x**3
     gives [2, 3]. ``x`` is a floating leaf tensor (float32 or float64). It may
     already hold a gradient from earlier work, of any value (nan and inf
-    included, as a diverged step leaves them); it must not leak into any result. Careful: ``x.grad.zero_()`` changes the gradient
-    tensor in place, so a result you keep must not be that same tensor.
+    included, as a diverged step leaves them); it must not leak into any
+    result. Careful: ``x.grad.zero_()`` changes the gradient tensor in place,
+    so a result you keep must not be that same tensor.
     """
     raise NotImplementedError("kata 08: implement separate_grads() in src/accumulation.py")
 

@@ -1,4 +1,4 @@
-"""Takes the quadratic branch only while |x| < delta, as torch.nn.HuberLoss does; at |x| == delta both agree."""
+"""Quadratic only while |x| < delta, as torch.nn.HuberLoss has it: at |x| == delta both agree."""
 
 
 def huber(x, delta=1.0):

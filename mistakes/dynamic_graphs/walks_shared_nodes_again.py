@@ -1,4 +1,4 @@
-"""Recurses into every input without remembering nodes it has seen: exponential when nodes are shared."""
+"""Recurses into every input, forgetting the nodes it has seen: exponential on shared nodes."""
 
 
 def graph_depth(t):
