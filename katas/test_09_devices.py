@@ -84,16 +84,16 @@ def _exactly(actual, expected, what):
     assert_tensor(actual, expected, what=what, rtol=0, atol=0)
 
 
-def _runs_on(device, dtype):
-    return not (device.type == "mps" and (dtype == torch.float64 or dtype.is_complex))
+def _inputs(device, dtypes):
+    """(spec, tensor, its copy) for every spec of ``cover(SHAPES, dtypes)`` the device holds."""
+    for seed, spec in enumerate(cover(SHAPES, dtypes)):
+        if not (device.type == "mps" and (spec.dtype == torch.float64 or spec.dtype.is_complex)):
+            t = spec.make(seed)
+            yield spec, t, t.clone()
 
 
 def test_to_device_and_back_keep_every_dtype_shape_and_layout(device):
-    for seed, spec in enumerate(cover(SHAPES, ALL_DTYPES)):
-        if not _runs_on(device, spec.dtype):
-            continue
-        t = spec.make(seed)
-        before = t.clone()
+    for spec, t, before in _inputs(device, ALL_DTYPES):
         moved = devices.to_device(t, device)
         _exactly(moved, before.to(device), f"to_device(<{spec}>, {device})")
         _exactly(devices.to_cpu(moved), before, f"to_cpu(to_device(<{spec}>, {device}))")
@@ -248,11 +248,7 @@ def test_square_round_trip_squares_element_by_element():
 
 def test_square_round_trip_of_every_numeric_dtype(device):
     # integers stay integers (and wrap around as PyTorch's integer arithmetic does)
-    for seed, spec in enumerate(cover(SHAPES, NUMERIC)):
-        if not _runs_on(device, spec.dtype):
-            continue
-        t = spec.make(seed)
-        before = t.clone()
+    for spec, t, before in _inputs(device, NUMERIC):
         result = devices.square_round_trip(t, device)
         _exactly(
             result, (wide(before) ** 2).to(spec.dtype), f"square_round_trip(<{spec}>, {device})"
