@@ -88,7 +88,7 @@ def test_minimise_takes_exactly_the_gradient_steps(target, start, lr, steps):
     )
 
 
-def _counting_backward(f):
+def _recording_grads(f):
     """Wrap f so that it records the gradients autograd works out for the x's it is called with.
 
     Every tensor that requires grad and reaches f gets a hook, whether minimise
@@ -114,7 +114,7 @@ def test_minimise_exercise5():
     # The docstring's call, so lr=0.1 and steps=100 by default. Each step multiplies the
     # distance to 5 by 1 - 2 * 0.1 = 0.8, so the gradient 2(x - 5) at step k is -10 * 0.8**k:
     # the gradients autograd works out tell how many steps of which size were taken.
-    f, grads, hooked = _counting_backward(lambda t: (t - 5) ** 2)
+    f, grads, hooked = _recording_grads(lambda t: (t - 5) ** 2)
     x = gd.minimise(f, 0.0)
     what = "minimise((x - 5)**2, 0.0)"
     _check_parameter(x, what, torch.float32, CPU, shape=())
@@ -136,7 +136,7 @@ def test_minimise_exercise5():
 
 @pytest.mark.parametrize("steps", [1, 6])
 def test_minimise_steps_by_backward(steps):
-    f, grads, hooked = _counting_backward(lambda t: (t - 2.5) ** 2)
+    f, grads, hooked = _recording_grads(lambda t: (t - 2.5) ** 2)
     gd.minimise(f, -1.0, lr=0.2, steps=steps)
     assert len(grads) == steps, (
         f"minimise(..., steps={steps}) had autograd work out f's gradient {len(grads)} times, "
