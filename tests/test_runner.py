@@ -125,12 +125,19 @@ def _server(warm_env: dict[str, str]) -> int | None:
 # -- the client --------------------------------------------------------------
 
 
-def test_client_does_not_import_torch(kata_repo: Path) -> None:
-    out = run([sys.executable, "-X", "importtime", "-c", "import katakit.runner.client"], kata_repo)
+def _imported(code: str, cwd: Path) -> set[str]:
+    out = run([sys.executable, "-X", "importtime", "-c", code], cwd)
     assert out.returncode == 0, out.stderr
-    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+    return {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+
+
+def test_the_client_imports_only_what_a_save_needs(kata_repo: Path) -> None:
+    # kata-run starts on every save: torch, numpy and pytest are the server's, and
+    # pathlib, typing and threading would cost every save several milliseconds.
+    imported = _imported("import katakit.runner.client", kata_repo) - _imported("pass", kata_repo)
     assert "katakit.runner.client" in imported
-    assert not {name for name in imported if name.split(".")[0] in ("torch", "numpy", "pytest")}
+    heavy = ("torch", "numpy", "pytest", "pathlib", "typing", "threading")
+    assert not {name for name in imported if name.split(".")[0] in heavy}
 
 
 # -- identical outcomes --------------------------------------------------------

@@ -14,11 +14,13 @@ import signal
 import socket
 import sys
 import time
-from pathlib import Path
 
-from katakit import timeouts
-from katakit.checkout import NOT_A_CHECKOUT, find_root
+from katakit.checkout import NOT_A_CHECKOUT, find_root_str
 from katakit.runner import forking, location, protocol
+
+TYPE_CHECKING = False  # typing's own flag: pathlib and typing stay out of every save
+if TYPE_CHECKING:
+    from pathlib import Path
 
 START_TIMEOUT = 120.0  # the first import of torch on a cold disk can be slow
 SERVER_MODULE = "katakit.runner.server"
@@ -61,7 +63,7 @@ def run(
     leader of its session: the terminal's shell); ``changed`` the files
     a watcher saw change, if it knows them.
     """
-    root = find_root()
+    root = find_root_str()
     reason = forking.fork_unavailable()
     if root is None:
         reason = reason or NOT_A_CHECKOUT
@@ -79,9 +81,11 @@ def run(
         except OSError as exc:  # a read-only or full disk, a socket that broke
             reason = f"the warm runner failed ({exc.strerror or exc})"
     if root is not None:
+        from pathlib import Path
+
         from katakit.runner import focus
 
-        args = focus.focus_args(root, args, changed)  # as the server does for a warm run
+        args = focus.focus_args(Path(root), args, changed)  # as the server does for a warm run
     return forking.run_plain(args, reason, replace_process=replace_process)
 
 
@@ -107,7 +111,7 @@ def _connect(where: location.Location) -> socket.socket:
     """A connection to the server at ``where``; ``Unavailable`` if another user serves it."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        sock.connect(str(where.socket))
+        sock.connect(where.address)
     except OSError:
         sock.close()
         raise
@@ -115,11 +119,11 @@ def _connect(where: location.Location) -> socket.socket:
     if uid != os.geteuid():
         sock.close()
         whose = "an unknown user" if uid is None else f"uid {uid}"
-        raise Unavailable(f"{where.socket} is served by {whose}, not by you: not using it")
+        raise Unavailable(f"{where.address} is served by {whose}, not by you: not using it")
     return sock
 
 
-def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
+def _start(root: str, where: location.Location, owner: int) -> socket.socket:
     """Start a server (unless another is starting) and connect once it listens."""
     location.prepare(where)
     if sys.stderr.isatty():
@@ -145,7 +149,7 @@ def _start(root: Path, where: location.Location, owner: int) -> socket.socket:
     raise Unavailable(f"the warm runner did not start in {START_TIMEOUT:g} s")
 
 
-def _spawn(root: Path, where: location.Location, owner: int):
+def _spawn(root: str, where: location.Location, owner: int):
     import subprocess
 
     try:
@@ -161,9 +165,9 @@ def _spawn(root: Path, where: location.Location, owner: int):
                 "-m",
                 SERVER_MODULE,
                 "--root",
-                str(root),
+                root,
                 "--socket",
-                str(where.socket),
+                where.address,
                 "--idle",
                 str(location.idle_timeout()),
                 "--owner",
@@ -201,7 +205,7 @@ def _streams() -> dict[str, tuple[str, str]]:
 
 
 def _serve(
-    root: Path,
+    root: str,
     where: location.Location,
     args: list[str],
     owner: int,
@@ -215,7 +219,7 @@ def _serve(
     request: protocol.Request = {
         "args": args,
         "changed": None if changed is None else [str(p) for p in changed],
-        "root": str(root),
+        "root": root,
         "cwd": os.getcwd(),
         "env": dict(os.environ),
         "owner": owner,
@@ -228,10 +232,10 @@ def _serve(
         except OSError:
             raise Restart from None
         sys.stdout.flush()
-        return _wait(sock, root, reraise)
+        return _wait(sock, reraise)
 
 
-def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
+def _wait(sock: socket.socket, reraise: bool) -> int:
     """Wait for the server's answer; Ctrl-C (or SIGTERM/SIGHUP) stops the run."""
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -276,7 +280,7 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
                             raise Restart
                         raise Unavailable(str(message.get("reason", "it refused the request")))
                     else:
-                        return _finish(message, root, interrupted, reraise)
+                        return _finish(message, interrupted, reraise)
             while caught:
                 signum = caught.pop()
                 if signum != signal.SIGINT or interrupted:
@@ -299,7 +303,7 @@ def _wait(sock: socket.socket, root: Path, reraise: bool) -> int:
         os.close(wake_w)
 
 
-def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
+def _finish(message: dict, interrupted: bool, reraise: bool) -> int:
     event, code = message.get("event"), message.get("code")
     if isinstance(code, bool) or not isinstance(code, int):
         code = 1
@@ -316,6 +320,8 @@ def _finish(message: dict, root: Path, interrupted: bool, reraise: bool) -> int:
             if message.get("signal")
             else f"exited with status {message.get('status')} before pytest finished"
         )
+        from katakit import timeouts  # not on every save: it imports threading and typing
+
         if timeouts.WATCHDOG_SIGNAL and message.get("signal") == timeouts.WATCHDOG_SIGNAL.name:
             how = timeouts.WATCHDOG_ENDED
         where = message.get("where", "")

@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 import signal
 import stat
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing's own flag: the client finds its server without pathlib
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SOCKET_ENV = "KATA_RUNNER_SOCKET"  # override the socket path (tests use their own)
 IDLE_ENV = "KATA_RUNNER_IDLE"  # seconds without a request before the server exits
@@ -31,37 +34,47 @@ class Unsafe(Exception):
 class Location:
     """The socket path; the lock, pid and log files sit beside it."""
 
-    def __init__(self, socket: Path) -> None:
-        self.socket = socket
+    def __init__(self, socket: str | os.PathLike[str]) -> None:
+        self.address = os.fspath(socket)  # what the client connects to, as a string
+
+    @property
+    def socket(self) -> Path:
+        return _path(self.address)
 
     @property
     def lock(self) -> Path:
-        return self.socket.with_name(self.socket.name + ".lock")
+        return _path(self.address + ".lock")
 
     @property
     def pidfile(self) -> Path:
-        return self.socket.with_name(self.socket.name + ".pid")
+        return _path(self.address + ".pid")
 
     @property
     def log(self) -> Path:
-        return self.socket.with_name(self.socket.name + ".log")
+        return _path(self.address + ".log")
 
 
-def for_root(root: Path) -> Location:
+def _path(name: str) -> Path:
+    from pathlib import Path
+
+    return Path(name)
+
+
+def for_root(root: str | os.PathLike[str]) -> Location:
     """The runner's files for the checkout at ``root``: ``.kata/runner.sock`` and friends."""
     given = os.environ.get(SOCKET_ENV)
     if given:
-        return Location(Path(given).absolute())
-    path = root / ".kata" / "runner.sock"
+        return Location(os.path.join(os.getcwd(), given))
+    path = os.path.join(root, ".kata", "runner.sock")
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
         import hashlib
 
         digest = hashlib.sha1(os.fsencode(root)).hexdigest()[:16]
-        path = _short_folder() / f"{digest}.sock"
+        path = os.path.join(_short_folder(), f"{digest}.sock")
     return Location(path)
 
 
-def _short_folder() -> Path:
+def _short_folder() -> str:
     """A private folder with a short path: the user's runtime folder, else a temp folder."""
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     if runtime and os.path.isabs(runtime):
@@ -75,10 +88,10 @@ def _short_folder() -> Path:
             and st.st_uid == os.geteuid()
             and not st.st_mode & 0o022
         ):
-            return Path(runtime) / "torch-katas"
+            return os.path.join(runtime, "torch-katas")
     import tempfile
 
-    return Path(tempfile.gettempdir()) / f"torch-katas-{os.geteuid()}"
+    return os.path.join(tempfile.gettempdir(), f"torch-katas-{os.geteuid()}")
 
 
 def idle_timeout() -> float:
