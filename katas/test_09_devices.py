@@ -320,7 +320,8 @@ def test_asynchronous_copies_are_waited_for(monkeypatch, name):
     )
     events = record.events
     if "copy" in events:
-        assert "wait" in events[len(events) - events[::-1].index("copy") :], (
+        after_the_last_copy = events[len(events) - events[::-1].index("copy") :]
+        assert "wait" in after_the_last_copy, (
             f"{name}(t on cuda:0) copied onto the CPU with non_blocking=True and returned "
             "without waiting for the copy (torch.cuda.synchronize(), say): the CPU tensor may "
             "not hold its values yet when the caller reads it"

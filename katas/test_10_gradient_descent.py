@@ -224,8 +224,7 @@ def _reference_fit(x, y, lr, epochs, w, b):
     # d/dw mean((wx + b - y)^2) = 2 (w mean(x^2) + b mean(x) - mean(xy)) and
     # d/db = 2 (w mean(x) + b - mean(y)): four means, taken once in float64
     xs, ys = x.detach().cpu().double().flatten(), y.detach().cpu().double().flatten()
-    xx, xm, xy, ym = ((xs * xs).mean(), xs.mean(), (xs * ys).mean(), ys.mean())
-    xx, xm, xy, ym = xx.item(), xm.item(), xy.item(), ym.item()
+    xx, xm, xy, ym = (m.item() for m in ((xs * xs).mean(), xs.mean(), (xs * ys).mean(), ys.mean()))
     for _ in range(epochs):
         w, b = w - lr * 2 * (w * xx + b * xm - xy), b - lr * 2 * (w * xm + b - ym)
     return w, b

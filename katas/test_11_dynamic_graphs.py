@@ -261,6 +261,15 @@ def _chain(n):
     return y
 
 
+def _doubled(n):
+    # y = y + y feeds the same node into the next twice: n operations deep, but 2**n
+    # paths from the top back to x, so walking every path anew never ends in time
+    y = _x()
+    for _ in range(n):
+        y = y + y
+    return y
+
+
 GRAPHS = {
     "leaf x": (lambda: _x(), 0),
     "no grad": (lambda: torch.ones(3) * 2, 0),
@@ -271,22 +280,11 @@ GRAPHS = {
     "x * x.exp() + x.sin().cos()": (lambda: (lambda x: x * x.exp() + x.sin().cos())(_x()), 3),
     "(a * b) with two leaves": (lambda: _x() * torch.tensor(2.0, requires_grad=True), 1),
     "40 steps of y = y + 1": (lambda: _chain(40), 40),
+    "x * x, one leaf used twice": (lambda: (lambda x: x * x)(_x()), 1),
+    "10 steps of y = y + y": (lambda: _doubled(10), 10),
+    # the last: an answer that walks every path again runs out of time here
+    "64 steps of y = y + y (each node used twice, 2**64 paths)": (lambda: _doubled(64), 64),
 }
-
-
-def _doubled(n):
-    # y = y + y feeds the same node into the next twice: n operations deep, but 2**n
-    # paths from the top back to x, so walking every path anew never ends in time
-    y = _x()
-    for _ in range(n):
-        y = y + y
-    return y
-
-
-GRAPHS["x * x, one leaf used twice"] = (lambda: (lambda x: x * x)(_x()), 1)
-GRAPHS["10 steps of y = y + y"] = (lambda: _doubled(10), 10)
-# the last: an answer that walks every path again runs out of time here
-GRAPHS["64 steps of y = y + y (each node used twice, 2**64 paths)"] = (lambda: _doubled(64), 64)
 
 
 @pytest.mark.parametrize("name", list(GRAPHS))
