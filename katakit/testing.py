@@ -222,9 +222,12 @@ def assert_tensor(
     if got.is_floating_point() or got.is_complex():
         diff = (got - want).abs().nan_to_num(float("inf")).flatten()
         worst = int(diff.argmax())
+        where = f"at flat index {worst}; rtol={rtol:g}, atol={atol:g}"
+        if bool(got.flatten()[worst].isnan()):
+            fail(f"{bad} of {close.numel()} values differ (nan where a number belongs {where})")
         fail(
             f"{bad} of {close.numel()} values differ (largest difference "
-            f"{diff[worst].item():.6g} at flat index {worst}; rtol={rtol:g}, atol={atol:g})"
+            f"{diff[worst].item():.6g} {where})"
         )
     fail(f"{bad} of {close.numel()} values differ")
 

@@ -272,10 +272,10 @@ def test_summary_stats(name):
 def _stats_of(t):
     values = t.double().numpy().ravel()
     return {
-        "mean": values.mean(),
-        "std": values.std(ddof=1),
-        "max": values.max(),
-        "min": values.min(),
+        "mean": float(values.mean()),
+        "std": float(values.std(ddof=1)),
+        "max": float(values.max()),
+        "min": float(values.min()),
     }
 
 

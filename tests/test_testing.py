@@ -2,9 +2,19 @@
 
 import math
 
+import pytest
 import torch
 
-from katakit.testing import ALL_DTYPES, SHAPES, SPECIALS, Spec, cover, grid, wide
+from katakit.testing import (
+    ALL_DTYPES,
+    SHAPES,
+    SPECIALS,
+    Spec,
+    assert_tensor,
+    cover,
+    grid,
+    wide,
+)
 
 
 def test_make_is_the_same_for_a_seed_and_leaves_the_global_random_state_alone():
@@ -56,3 +66,16 @@ def test_ids_and_the_wide_type():
     assert str(Spec((), torch.bool)) == "bool-0d"
     assert wide(torch.ones(2, dtype=torch.float16)).dtype == torch.float64
     assert wide(torch.ones(2, dtype=torch.uint8)).dtype == torch.int64
+
+
+@pytest.mark.parametrize(
+    ("got", "detail"),
+    [
+        ([1.0, 2.5], "1 of 2 values differ (largest difference 0.5 at flat index 1;"),
+        ([math.nan, 2.0], "1 of 2 values differ (nan where a number belongs at flat index 0;"),
+    ],
+)
+def test_assert_tensor_says_how_far_off_and_where(got, detail):
+    with pytest.raises(AssertionError) as caught:
+        assert_tensor(torch.tensor(got), torch.tensor([1.0, 2.0]), what="f(x)")
+    assert str(caught.value).startswith(f"f(x): {detail}")
