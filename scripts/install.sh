@@ -11,7 +11,10 @@ Usage: scripts/install.sh [options]
 Installs torch, then this checkout in editable mode with its dev extras, into the
 active Python (or into a virtualenv with --venv). With no options: the pinned
 torch for this machine (the CPU build, about 0.2 GB, unless an NVIDIA GPU is
-here), then the project.
+here), then the project. A torch already installed (2.2 or newer) is kept;
+--cpu, --cuda, --torch-version or --torch-wheel replace it, and remove the
+packages the old build brought that nothing needs any more. A virtualenv
+without pip (made by `uv venv`) gets pip first.
 
 torch build (default: cuda where an NVIDIA GPU is, that is where `nvidia-smi` is
 on PATH or /proc/driver/nvidia exists; else cpu)              TORCH_VARIANT=auto
@@ -23,7 +26,9 @@ on PATH or /proc/driver/nvidia exists; else cpu)              TORCH_VARIANT=auto
                          bundle the CUDA runtime (host needs only the NVIDIA
                          driver). Also without a GPU, e.g. for a CUDA image
                                                                  TORCH_VARIANT=cuda
-  --torch-version V      torch release to install (default 2.13.0)  TORCH_VERSION
+  --torch-version V      torch release to install (default 2.13.0; where this
+                         Python has no 2.13.0 wheel, the oldest supported release
+                         that has one)                             TORCH_VERSION
   --torch-wheel FILE     install torch from this wheel file instead of an index
                                                                  TORCH_WHEEL
   --torch-index-url URL  index to take torch from (default for --cpu:
@@ -72,8 +77,9 @@ usage_error() { echo "$prog: $*; see --help" >&2; exit 2; }
 step() { echo "==> $*"; }
 
 variant=${TORCH_VARIANT:-auto}
-chosen=  # how the automatic choice was made, said once torch is installed
+chosen=  # how the automatic choice was made, said before torch is installed
 torch_version=${TORCH_VERSION:-2.13.0}
+version_given=${TORCH_VERSION:+1}  # a named release is taken as it is
 torch_wheel=${TORCH_WHEEL:-}
 torch_index=${TORCH_INDEX_URL:-}
 venv=${KATA_VENV:-}
@@ -91,7 +97,7 @@ while [[ $# -gt 0 ]]; do
     case $1 in
         --cpu) variant=cpu ;;
         --cuda | --default) variant=cuda ;;
-        --torch-version) need_value "$@"; torch_version=$2; shift ;;
+        --torch-version) need_value "$@"; torch_version=$2; version_given=1; shift ;;
         --torch-wheel) need_value "$@"; torch_wheel=$2; shift ;;
         --torch-index-url) need_value "$@"; torch_index=$2; shift ;;
         --venv) need_value "$@"; venv=$2; shift ;;
@@ -108,11 +114,16 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
+# Whether the caller chose a build: then a torch already installed is replaced.
+replace=0
+[[ $variant != auto || -n $version_given || -n $torch_wheel ]] && replace=1
+host_gpu=0
+if command -v nvidia-smi >/dev/null 2>&1 || [[ -e /proc/driver/nvidia ]]; then host_gpu=1; fi
 case $variant in
     cpu | cuda) ;;
     default) variant=cuda ;;
     auto)
-        if command -v nvidia-smi >/dev/null 2>&1 || [[ -e /proc/driver/nvidia ]]; then
+        if [[ $host_gpu == 1 ]]; then
             variant=cuda
             chosen="an NVIDIA GPU is here: the CUDA build of torch (2+ GB); --cpu for the CPU build"
         else
@@ -158,6 +169,16 @@ fi
     || die "$("$py" -V 2>&1) is too old: torch-katas needs Python 3.10 or newer"
 bindir=$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 
+helper=$root/scripts/installer.py
+# A virtualenv made by `uv venv` has no pip: add it, from the Python's own copy if it has one.
+if ! "$py" -m pip --version >/dev/null 2>&1; then
+    step "$("$py" -V 2>&1) has no pip (a virtualenv made by uv venv?): adding it"
+    if ! "$py" -m ensurepip --default-pip >/dev/null 2>&1; then
+        command -v uv >/dev/null 2>&1 && uv pip install --quiet --python "$py" pip \
+            || die "could not add pip to $py: run \`uv pip install pip\` or make the virtualenv with \`uv venv --seed\`"
+    fi
+fi
+
 # --- pip, with short timeouts and a clear message when the network fails -------
 log=$(mktemp "${TMPDIR:-/tmp}/torch-katas-pip.XXXXXX")
 trap 'rm -f "$log"' EXIT
@@ -170,69 +191,124 @@ if [[ -n $wheelhouse ]]; then
 fi
 
 # pip_install WHERE ARGS...: pip install ARGS; WHERE names the source in messages.
-# pip's full log goes to a file, so that a network failure pip reports only as
-# "no matching distribution" is still told apart and named.
 pip_install() {
     local where=$1
     shift
     : >"$log"
-    if "$py" -m pip install "${pip_opts[@]}" --log "$log" "$@"; then
-        return 0
-    fi
-    local url reason
-    url=$(grep -m 1 -oE 'Could not fetch URL [^ ]+: connection error' "$log" \
-        | sed -E 's/^Could not fetch URL (.*): connection error$/\1/' || true)
-    reason=$(grep -oE "$NETWORK_ERRORS" "$log" | head -n 1 || true)
-    if [[ -n $url || -n $reason ]]; then
-        EXIT_CODE=3 die "cannot reach ${url:-$where} (${reason:-connection error}; pip's timeout ${timeout}s, ${retries} retries): check the network or proxy, or install offline with --torch-wheel FILE or --wheelhouse DIR"
-    fi
+    "$py" -m pip install "${pip_opts[@]}" --log "$log" "$@" && return 0
+    unreachable_is_fatal "$where"
     die "pip install $* failed (pip's messages are above)"
 }
-NETWORK_ERRORS='Connection refused|Name or service not known|Temporary failure in name resolution|nodename nor servname|Failed to resolve|No route to host|Network is unreachable|timed out|ProxyError|SSLError|CERTIFICATE_VERIFY_FAILED'
+
+# After pip failed: ask each index pip looked in (WHERE, and those its log names) ourselves, so that
+# a network failure is told apart however pip words it; one that gives no answer is
+# named, with exit status 3. Returns when every index answers.
+unreachable_is_fatal() {
+    local urls=() failure
+    mapfile -t urls < <({ echo "$1"; sed -nE 's/.*(Looking in (indexes|links)|Could not fetch URL) //p' "$log"; } \
+        | tr ',' '\n' | sed -E 's/^ +//; s/:( connection error.*)?$//' | grep -E '^https?://' | sort -u || true)
+    [[ ${#urls[@]} -gt 0 ]] || urls=(https://pypi.org/simple/)  # pip names PyPI only when it is not the sole index
+    failure=$("$py" "$helper" reach "$timeout" "${urls[@]}") && return 0
+    EXIT_CODE=3 die "cannot reach ${failure:-$1} (pip's timeout ${timeout}s, ${retries} retries): check the network or proxy, or install offline with --torch-wheel FILE or --wheelhouse DIR"
+}
 
 # --- torch ----------------------------------------------------------------------
+# choose_release PIP-INDEX-ARGS...: where torch $torch_version has no wheel for this
+# Python and platform, the oldest supported release that has one; one line says so.
+choose_release() {
+    [[ -n $version_given ]] && return 0
+    local listing picked
+    : >"$log"
+    # Not --quiet: pip index prints its listing at the level --quiet hides.
+    if ! listing=$("$py" -m pip index versions torch "${pip_opts[@]/--quiet/--verbose}" --log "$log" "$@" 2>/dev/null); then
+        unreachable_is_fatal "the package index"
+        return 0  # no listing (no torch there at all?): pip install says what is wrong
+    fi
+    picked=$("$py" "$helper" pick "$torch_version" <<<"$listing")
+    if [[ -z $picked ]]; then
+        die "no torch release that torch-katas supports has a wheel for $(platform) here; pip lists: $(sed -n 's/^Available versions: //p' <<<"$listing")"
+    elif [[ $picked != "$torch_version" ]]; then
+        step "torch $torch_version has no wheel for $(platform): taking torch $picked, the oldest supported release that has one (--torch-version V to choose)"
+        torch_version=$picked
+    fi
+}
+platform() { "$py" -c 'import platform, sys; print(f"Python {sys.version_info[0]}.{sys.version_info[1]} on {sys.platform} {platform.machine()}")'; }
+
+# kept_torch: true (and says so) where the torch already here stays. Otherwise removes
+# it when there is one, and notes what it brought (for remove_leftovers).
+kept_torch() {
+    local found version build
+    found=$("$py" "$helper" installed) || return 1
+    IFS=$'\t' read -r version build <<<"$found"
+    if [[ $replace == 0 ]]; then
+        step "keeping torch $version ($build build), already in this Python; --cpu, --cuda or --torch-version V replace it"
+        return 0
+    fi
+    local have=cuda
+    [[ $build == CPU ]] && have=cpu
+    if [[ -z $torch_wheel && $have == "$variant" && $version == "$torch_version"* ]]; then
+        step "torch $version ($build build) is already here"
+        return 0
+    fi
+    old_torch=$version
+    old_brought=$("$py" "$helper" brought)
+    step "replacing torch $version ($build build)"
+    "$py" -m pip uninstall --quiet --yes torch || die "could not uninstall torch $version"
+    return 1
+}
+
+# After a replacement: the packages the old torch brought that nothing needs now go too.
+remove_leftovers() {
+    [[ -n ${old_brought:-} ]] || return 0
+    local left
+    # shellcheck disable=SC2086  # names, one word each
+    left=$("$py" "$helper" unneeded $old_brought)
+    [[ -n $left ]] || return 0
+    local names=($left)
+    step "removing what torch $old_torch brought and nothing needs now (${#names[@]}): ${left// /, }"
+    "$py" -m pip uninstall --quiet --yes "${names[@]}" || die "could not uninstall: $left (uninstall them by hand)"
+}
+
 install_torch() {
-    local spec=torch==$torch_version index=$torch_index where
-    [[ -n $chosen && -z $torch_wheel ]] && step "$chosen"
+    kept_torch && return 0
+    local index=$torch_index where
     if [[ -n $torch_wheel ]]; then
         [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
         step "installing torch from $torch_wheel"
         pip_install "the package index (for torch's dependencies)" "$torch_wheel"
+        remove_leftovers
         return
     fi
-    if [[ $variant == cpu && -z $index && -z $wheelhouse ]]; then
-        index=$(cpu_index)
-    fi
-    local args=("$spec")
+    [[ $variant == cpu && -z $index && -z $wheelhouse ]] && use_cpu_index
+    [[ -n $chosen ]] && step "$chosen"
+    local args=()
+    [[ -n $index ]] && args+=(--index-url "$index")
+    choose_release "${args[@]}"
+    local spec=torch==$torch_version
     if [[ -n $wheelhouse ]]; then
         where="the wheelhouse $wheelhouse"
         step "installing $spec from $where"
     elif [[ -n $index ]]; then
         where=$index
-        args+=(--index-url "$index")
         step "installing $spec ($variant build) from $index"
     else
         where="the package index"
-        if [[ $variant == cuda ]]; then
-            step "installing $spec from the default index (on Linux x86_64: the CUDA build, 2+ GB)"
-        else
-            step "installing $spec from the default index (PyPI's Linux x86_64 wheel is the CUDA build, 2+ GB)"
-        fi
+        step "installing $spec from the default index (on Linux x86_64: the CUDA build, 2+ GB)"
     fi
-    pip_install "$where" "${args[@]}"
+    pip_install "$where" "$spec" "${args[@]}"
+    remove_leftovers
 }
 
-# PyTorch's CPU index; or nothing (the default index), with one line saying so,
-# when it cannot be reached (a network that lets only package registries through).
-cpu_index() {
-    if "$py" - "$CPU_INDEX/torch/" "$timeout" >/dev/null 2>&1 <<'EOF'; then
-import sys, urllib.request
-urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])).close()
-EOF
-        echo "$CPU_INDEX"
-    else
-        step "PyTorch's CPU index $CPU_INDEX cannot be reached: taking torch from the default index instead" >&2
+# Sets index to PyTorch's CPU index; or leaves it empty (the default index) where that
+# cannot be reached (a network that lets only package registries through), and says
+# what that means.
+use_cpu_index() {
+    local failure
+    if failure=$("$py" "$helper" reach "$timeout" "$CPU_INDEX/torch/"); then
+        index=$CPU_INDEX
+        return
     fi
+    chosen="${chosen:+no NVIDIA GPU here, but }PyTorch's CPU index $CPU_INDEX cannot be reached (${failure#*: }): taking torch from the default index, whose Linux x86_64 wheel is the CUDA build (2+ GB; it runs on the CPU too); --torch-wheel FILE installs a CPU build you have"
 }
 
 # The console scripts named ptw and the distributions that provide them.
@@ -263,7 +339,9 @@ has_command() { [[ -x $bindir/$1 ]] || command -v "$1" >/dev/null 2>&1; }
 
 verify_install() {
     step "checking the installation"
-    "$py" - <<'EOF' || die "torch does not import in this Python"
+    HOST_GPU=$host_gpu "$py" - <<'EOF' || die "torch does not import in this Python"
+import os
+
 import torch
 
 from katakit import devices
@@ -272,9 +350,12 @@ found = devices.available()
 selected = [name for name in devices.KNOWN if found.get(name)]
 build = f"CUDA {torch.version.cuda} build" if torch.version.cuda else "CPU-only build"
 print(f"    torch {torch.__version__} ({build}); {devices.header(found, selected)}")
-if torch.version.cuda and not found["cuda"]:
+if torch.version.cuda and not found["cuda"] and os.environ["HOST_GPU"] == "1":
     print("    note: this torch can use an NVIDIA GPU but sees none: check the host's NVIDIA "
           "driver (nvidia-smi) and that the container runs with --gpus all")
+elif torch.version.cuda and not found["cuda"]:
+    print("    note: this is torch's CUDA build, on a machine with no NVIDIA GPU: it runs on "
+          "the CPU; `scripts/install.sh --cpu` swaps it for the CPU build (about 0.2 GB)")
 EOF
     has_command kata || die "the kata command is missing from $bindir"
     local providers
@@ -298,21 +379,23 @@ EOF
 # Every wheel an offline install needs: torch, the project's dependencies (source-only
 # ones built into wheels), and the build backend for the editable install.
 make_wheelhouse() {
-    local dir=$build_wheelhouse spec=torch==$torch_version
+    local dir=$build_wheelhouse index=$torch_index args=()
     mkdir -p "$dir"
-    [[ -n $chosen && -z $torch_wheel ]] && step "$chosen"
     if [[ -n $torch_wheel ]]; then
         [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
         cp "$torch_wheel" "$dir/"
     else
-        local index=$torch_index args=()
-        [[ $variant == cpu && -z $index ]] && index=$(cpu_index)
+        [[ $variant == cpu && -z $index ]] && use_cpu_index
+        [[ -n $chosen ]] && step "$chosen"
         [[ -n $index ]] && args=(--index-url "$index")
-        step "downloading $spec ($variant build) into $dir"
+        choose_release "${args[@]}"
+        step "downloading torch==$torch_version ($variant build) into $dir"
         : >"$log"
-        "$py" -m pip download "${pip_opts[@]}" --log "$log" --dest "$dir" "${args[@]}" "$spec" \
-            || die "could not download $spec into $dir (pip's messages are above)"
+        "$py" -m pip download "${pip_opts[@]}" --log "$log" --dest "$dir" "${args[@]}" \
+            "torch==$torch_version" \
+            || die "could not download torch==$torch_version into $dir (pip's messages are above)"
     fi
+    local spec=torch==$torch_version
     step "adding torch-katas' dependencies and build backend to $dir"
     : >"$log"
     "$py" -m pip wheel "${pip_opts[@]}" --log "$log" --wheel-dir "$dir" --find-links "$dir" \

@@ -24,13 +24,18 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALL = ROOT / "scripts" / "install.sh"
 
 
-def install(*args: str, env: dict | None = None, timeout: float = 120):
+def install(*args: str, env: dict | None = None, timeout: float = 120, environ=None):
+    """Run install.sh with ``environ`` (default: this process's environment) updated by env."""
     return subprocess.run(
         ["bash", str(INSTALL), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHON": sys.executable, **(env or {})},
+        env={
+            **(os.environ if environ is None else environ),
+            "PYTHON": sys.executable,
+            **(env or {}),
+        },
     )
 
 
@@ -139,7 +144,7 @@ def _silent(venv: Path, port: int) -> tuple[list[str], dict]:
 def test_silent_index_times_out_instead_of_hanging(offline_runs):
     result, elapsed, _ = offline_runs["silent"]
     assert result.returncode == 3, result.stdout + result.stderr
-    assert "cannot reach" in result.stderr and "timed out" in result.stderr
+    assert "cannot reach" in result.stderr and "no answer within 1 s" in result.stderr
     assert elapsed < 15
 
 
@@ -232,7 +237,7 @@ def offline_runs(empty_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
         def timed(plan: tuple[list[str], dict]) -> tuple:
             start = time.monotonic()
-            result = install(*plan[0], env=plan[1], timeout=60)
+            result = install(*plan[0], environ=plan[1], timeout=60)
             return result, time.monotonic() - start, plan[0]
 
         with ThreadPoolExecutor(len(plans)) as pool:
@@ -244,9 +249,10 @@ def offline_runs(empty_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_no_flag_and_no_gpu_means_the_cpu_build_from_a_reachable_index(offline_runs):
     result = offline_runs["no-flag"][0]
     out = result.stdout + result.stderr
-    assert "no NVIDIA GPU here: the CPU build of torch" in out
     fallback = [line for line in out.splitlines() if "cannot be reached" in line]
-    assert len(fallback) == 1 and "taking torch from the default index instead" in fallback[0]
+    assert len(fallback) == 1
+    assert "no NVIDIA GPU here, but PyTorch's CPU index" in fallback[0]
+    assert "whose Linux x86_64 wheel is the CUDA build" in fallback[0]
     assert result.returncode == 3  # then the default index (a closed port here) fails too
     assert "cannot reach" in result.stderr
 
@@ -259,3 +265,80 @@ def test_a_gpu_or_cuda_flag_means_the_cuda_build(offline_runs, how):
     assert "CPU build of torch" not in out and "cannot be reached" not in out
     assert ("an NVIDIA GPU is here" in out) is (how == "gpu")
     assert result.returncode == 3
+
+
+# -- which torch release, and a torch already there ------------------------------
+
+
+def _wheel(folder: Path, name: str, version: str, tag: str = "py3-none-any", needs=()) -> None:
+    """A stand-in wheel: a package that imports and reports its version (torch's way)."""
+    import zipfile
+
+    info = f"{name}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {need}\n" for need in needs)
+    with zipfile.ZipFile(folder / f"{name}-{version}-{tag}.whl", "w") as whl:
+        whl.writestr(
+            f"{name}/__init__.py",
+            f"__version__ = {version!r}\n\n\nclass version:\n    cuda = None\n",
+        )
+        whl.writestr(f"{info}/METADATA", metadata)
+        whl.writestr(f"{info}/WHEEL", f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tag}\n")
+        whl.writestr(f"{info}/RECORD", "")
+
+
+def test_the_release_follows_the_wheels_this_python_has_and_a_working_torch_stays(tmp_path):
+    """2.13.0 exists only for another Python here: the oldest supported release that has a
+    wheel is named before it installs; a second run keeps it; --torch-version replaces it
+    and removes what only the old one needed."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel(wheels, "torch", "2.13.0", tag="py2-none-any")
+    _wheel(wheels, "torch", "2.1.0")  # older than the project supports
+    _wheel(wheels, "torch", "2.14.0", needs=["nvidia-standin"])
+    _wheel(wheels, "torch", "2.15.0")
+    _wheel(wheels, "nvidia_standin", "1.0")
+    venv = tmp_path / "venv"
+    args = ["--venv", str(venv), "--phase", "torch", "--wheelhouse", str(wheels)]
+    environ = offline_pip_env()
+
+    first = install(*args, environ=environ)
+    assert first.returncode == 0, first.stdout + first.stderr
+    named = [line for line in first.stdout.splitlines() if "has no wheel" in line]
+    assert len(named) == 1 and "taking torch 2.14.0, the oldest supported release" in named[0]
+    assert first.stdout.index("has no wheel") < first.stdout.index("installing torch==2.14.0")
+
+    again = install(*args, environ=environ)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "keeping torch 2.14.0 (CPU build), already in this Python" in again.stdout
+    assert "installing" not in again.stdout
+
+    newer = install(*args, "--torch-version", "2.15.0", environ=environ)
+    assert newer.returncode == 0, newer.stdout + newer.stderr
+    assert "replacing torch 2.14.0" in newer.stdout
+    assert "removing what torch 2.14.0 brought and nothing needs now (1): nvidia-standin" in (
+        newer.stdout
+    )
+    listed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+    ).stdout
+    assert "torch==2.15.0" in listed and "nvidia" not in listed
+
+
+def test_a_virtualenv_without_pip_gets_one(tmp_path: Path):
+    """`uv venv` makes a virtualenv with no pip; install.sh adds it and goes on."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel(wheels, "torch", "2.13.0")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    args = ["--venv", str(venv), "--phase", "torch", "--wheelhouse", str(wheels)]
+    result = install(*args, environ=offline_pip_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "has no pip (a virtualenv made by uv venv?): adding it" in result.stdout
+    assert "installing torch==2.13.0 from the wheelhouse" in result.stdout
+    assert list(venv.glob("lib/python*/site-packages/torch-2.13.0.dist-info"))
