@@ -205,8 +205,8 @@ pip_install() {
 # named, with exit status 3. Returns when every index answers.
 unreachable_is_fatal() {
     local urls=() failure
-    mapfile -t urls < <({ echo "$1"; sed -nE 's/.*(Looking in (indexes|links)|Could not fetch URL) //p' "$log"; } \
-        | tr ',' '\n' | sed -E 's/^ +//; s/:( connection error.*)?$//' | grep -E '^https?://' | sort -u || true)
+    mapfile -t urls < <({ echo "$1"; grep -E 'Looking in (indexes|links)|Could not fetch URL' "$log"; } \
+        | grep -oE 'https?://[^ ,]+' | sed 's/:$//' | sort -u || true)
     [[ ${#urls[@]} -gt 0 ]] || urls=(https://pypi.org/simple/)  # pip names PyPI only when it is not the sole index
     failure=$("$py" "$helper" reach "$timeout" "${urls[@]}") && return 0
     EXIT_CODE=3 die "cannot reach ${failure:-$1} (pip's timeout ${timeout}s, ${retries} retries): check the network or proxy, or install offline with --torch-wheel FILE or --wheelhouse DIR"
@@ -246,7 +246,7 @@ kept_torch() {
     fi
     local have=cuda
     [[ $build == CPU ]] && have=cpu
-    if [[ -z $torch_wheel && $have == "$variant" && $version == "$torch_version"* ]]; then
+    if [[ -z $torch_wheel && $have == "$variant" && ${version%%+*} == "$torch_version" ]]; then
         step "torch $version ($build build) is already here"
         return 0
     fi

@@ -71,7 +71,7 @@ def _needs(dist: metadata.Distribution) -> set[str]:
     """Names of what a distribution requires, leaving out its extras' requirements."""
     names = set()
     for requirement in dist.requires or []:
-        if "extra ==" in requirement.replace("extra==", "extra =="):
+        if re.search(r"\bextra\s*==", requirement):
             continue
         names.add(_key(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]))
     return names

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALL = ROOT / "scripts" / "install.sh"
 
 
-def install(*args: str, env: dict | None = None, timeout: float = 120, environ=None):
+def install(*args: str, env: dict | None = None, timeout: float = 120, environ: dict | None = None):
     """Run install.sh with ``environ`` (default: this process's environment) updated by env."""
     return subprocess.run(
         ["bash", str(INSTALL), *args],
@@ -272,8 +273,6 @@ def test_a_gpu_or_cuda_flag_means_the_cuda_build(offline_runs, how):
 
 def _wheel(folder: Path, name: str, version: str, tag: str = "py3-none-any", needs=()) -> None:
     """A stand-in wheel: a package that imports and reports its version (torch's way)."""
-    import zipfile
-
     info = f"{name}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     metadata += "".join(f"Requires-Dist: {need}\n" for need in needs)
