@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,26 @@ def copy_repo(repo: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, repo / name)
     return repo
+
+
+def standin_wheel(
+    folder: Path, name: str, version: str, tag: str = "py3-none-any", needs=()
+) -> Path:
+    """Write a stand-in wheel: a package that imports and reports its version (torch's way)."""
+    module = name.lower().replace("-", "_")
+    info = f"{module}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {need}\n" for need in needs)
+    path = folder / f"{module}-{version}-{tag}.whl"
+    with zipfile.ZipFile(path, "w") as whl:
+        whl.writestr(
+            f"{module}/__init__.py",
+            f"__version__ = {version!r}\n\n\nclass version:\n    cuda = None\n",
+        )
+        whl.writestr(f"{info}/METADATA", metadata)
+        whl.writestr(f"{info}/WHEEL", f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tag}\n")
+        whl.writestr(f"{info}/RECORD", "")
+    return path
 
 
 def run(cmd: list[str], cwd: Path, timeout: float = 120, **kw) -> subprocess.CompletedProcess:

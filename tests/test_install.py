@@ -14,12 +14,12 @@ import socket
 import subprocess
 import sys
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pip
 import pytest
+from helpers import standin_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL = ROOT / "scripts" / "install.sh"
@@ -271,32 +271,17 @@ def test_a_gpu_or_cuda_flag_means_the_cuda_build(offline_runs, how):
 # -- which torch release, and a torch already there ------------------------------
 
 
-def _wheel(folder: Path, name: str, version: str, tag: str = "py3-none-any", needs=()) -> None:
-    """A stand-in wheel: a package that imports and reports its version (torch's way)."""
-    info = f"{name}-{version}.dist-info"
-    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    metadata += "".join(f"Requires-Dist: {need}\n" for need in needs)
-    with zipfile.ZipFile(folder / f"{name}-{version}-{tag}.whl", "w") as whl:
-        whl.writestr(
-            f"{name}/__init__.py",
-            f"__version__ = {version!r}\n\n\nclass version:\n    cuda = None\n",
-        )
-        whl.writestr(f"{info}/METADATA", metadata)
-        whl.writestr(f"{info}/WHEEL", f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tag}\n")
-        whl.writestr(f"{info}/RECORD", "")
-
-
 def test_the_release_follows_the_wheels_this_python_has_and_a_working_torch_stays(tmp_path):
     """2.13.0 exists only for another Python here: the oldest supported release that has a
     wheel is named before it installs; a second run keeps it; --torch-version replaces it
     and removes what only the old one needed."""
     wheels = tmp_path / "wheels"
     wheels.mkdir()
-    _wheel(wheels, "torch", "2.13.0", tag="py2-none-any")
-    _wheel(wheels, "torch", "2.1.0")  # older than the project supports
-    _wheel(wheels, "torch", "2.14.0", needs=["nvidia-standin"])
-    _wheel(wheels, "torch", "2.15.0")
-    _wheel(wheels, "nvidia_standin", "1.0")
+    standin_wheel(wheels, "torch", "2.13.0", tag="py2-none-any")
+    standin_wheel(wheels, "torch", "2.1.0")  # older than the project supports
+    standin_wheel(wheels, "torch", "2.14.0", needs=["nvidia-standin"])
+    standin_wheel(wheels, "torch", "2.15.0")
+    standin_wheel(wheels, "nvidia_standin", "1.0")
     venv = tmp_path / "venv"
     args = ["--venv", str(venv), "--phase", "torch", "--wheelhouse", str(wheels)]
     environ = offline_pip_env()
@@ -332,7 +317,7 @@ def test_a_virtualenv_without_pip_gets_one(tmp_path: Path):
     """`uv venv` makes a virtualenv with no pip; install.sh adds it and goes on."""
     wheels = tmp_path / "wheels"
     wheels.mkdir()
-    _wheel(wheels, "torch", "2.13.0")
+    standin_wheel(wheels, "torch", "2.13.0")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     args = ["--venv", str(venv), "--phase", "torch", "--wheelhouse", str(wheels)]
