@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,22 +49,52 @@ def offline_pip_env() -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
-def empty_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtualenv with nothing installed but pip, shared by the tests that must not install.
-
-    Made without pip (seconds faster); this environment's pip is lent to it through a
-    ``.pth`` file naming a folder that holds pip alone.
-    """
-    venv = tmp_path_factory.mktemp("empty") / "venv"
+def _venv_lent(folder: Path, lent: Path) -> Path:
+    """A virtualenv in folder/venv with nothing installed; the folder ``lent`` (pip alone)
+    is on its path through a ``.pth`` file. Made without pip: seconds faster."""
+    venv = folder / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
     )
-    lent = venv.parent / "pip-only"
-    lent.mkdir()
-    (lent / "pip").symlink_to(Path(pip.__file__).parent)
     (site_packages,) = venv.glob("lib/python*/site-packages")
     (site_packages / "lent-pip.pth").write_text(f"{lent}\n")
+    return venv
+
+
+@pytest.fixture(scope="module")
+def empty_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv with this environment's pip only, shared by the tests that must not
+    install."""
+    folder = tmp_path_factory.mktemp("empty")
+    (folder / "pip-only").mkdir()
+    (folder / "pip-only" / "pip").symlink_to(Path(pip.__file__).parent)
+    return _venv_lent(folder, folder / "pip-only")
+
+
+@pytest.fixture(scope="module")
+def pip26_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with pip 26 or newer (which words its timeouts differently), fetched from
+    pip's configured index: without KATA_TEST_INSTALL=1 a failed fetch skips."""
+    folder = tmp_path_factory.mktemp("pip26")
+    fetched = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "pip>=26"]
+        + ["--only-binary=:all:", "--dest", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    wheels = list(folder.glob("pip-*.whl"))
+    if fetched.returncode != 0 or not wheels:
+        if os.environ.get("KATA_TEST_INSTALL") == "1":
+            pytest.fail(f"could not fetch pip>=26: {fetched.stderr.strip()[-300:]}")
+        pytest.skip("pip>=26 cannot be fetched here (KATA_TEST_INSTALL=1 makes it an error)")
+    with zipfile.ZipFile(wheels[0]) as whl:
+        whl.extractall(folder / "pip-only")
+    venv = _venv_lent(folder, folder / "pip-only")
+    version = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "--version"], capture_output=True, text=True
+    ).stdout
+    assert version.startswith("pip 26") or int(version.split()[1].split(".")[0]) > 26, version
     return venv
 
 
@@ -127,8 +158,16 @@ def _unreachable(venv: Path) -> tuple[list[str], dict]:
     return ["--venv", str(venv), "--cpu", "--torch-index-url", index], offline_pip_env()
 
 
-def test_unreachable_index_fails_fast_with_one_clear_line(offline_runs):
-    result, elapsed, args = offline_runs["unreachable"]
+PIPS = ["this pip", "pip 26"]  # pip 26 says "didn't respond within ... - skipping"
+
+
+def _runs(request: pytest.FixtureRequest, pip: str) -> dict:
+    return request.getfixturevalue("offline_runs" if pip == "this pip" else "pip26_runs")
+
+
+@pytest.mark.parametrize("pip", PIPS)
+def test_unreachable_index_fails_fast_with_one_clear_line(request, pip):
+    result, elapsed, args = _runs(request, pip)["unreachable"]
     assert result.returncode == 3, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("scripts/install.sh: error: cannot reach " + args[-1])
@@ -142,8 +181,9 @@ def _silent(venv: Path, port: int) -> tuple[list[str], dict]:
     return [*args, "--retries", "0"], offline_pip_env()
 
 
-def test_silent_index_times_out_instead_of_hanging(offline_runs):
-    result, elapsed, _ = offline_runs["silent"]
+@pytest.mark.parametrize("pip", PIPS)
+def test_silent_index_times_out_instead_of_hanging(request, pip):
+    result, elapsed, _ = _runs(request, pip)["silent"]
     assert result.returncode == 3, result.stdout + result.stderr
     assert "cannot reach" in result.stderr and "no answer within 1 s" in result.stderr
     assert elapsed < 15
@@ -226,15 +266,29 @@ def _which_build(venv: Path, tmp: Path, how: str) -> tuple[list[str], dict]:
 def offline_runs(empty_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Each offline scenario's ``(result, seconds, args)``: run side by side, since each
     one mostly waits on a closed or silent port."""
+    extra = {
+        how: _which_build(empty_venv, tmp_path_factory.mktemp("b"), how)
+        for how in ("no-flag", "gpu", "--cuda")
+    }
+    return _side_by_side(empty_venv, extra)
+
+
+@pytest.fixture(scope="module")
+def pip26_runs(pip26_venv: Path) -> dict:
+    """The unreachable and silent scenarios with pip 26."""
+    return _side_by_side(pip26_venv, {})
+
+
+def _side_by_side(venv: Path, plans: dict) -> dict:
+    """Run the unreachable and silent scenarios in ``venv``, and ``plans``, at once."""
     with socket.socket() as silent:  # accepts connections and never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         plans = {
-            "unreachable": _unreachable(empty_venv),
-            "silent": _silent(empty_venv, silent.getsockname()[1]),
+            "unreachable": _unreachable(venv),
+            "silent": _silent(venv, silent.getsockname()[1]),
+            **plans,
         }
-        for how in ("no-flag", "gpu", "--cuda"):
-            plans[how] = _which_build(empty_venv, tmp_path_factory.mktemp("b"), how)
 
         def timed(plan: tuple[list[str], dict]) -> tuple:
             start = time.monotonic()
@@ -242,8 +296,7 @@ def offline_runs(empty_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             return result, time.monotonic() - start, plan[0]
 
         with ThreadPoolExecutor(len(plans)) as pool:
-            done = dict(zip(plans, pool.map(timed, plans.values()), strict=True))
-    return done
+            return dict(zip(plans, pool.map(timed, plans.values()), strict=True))
 
 
 @pytest.mark.skipif(HAS_GPU, reason="this machine has an NVIDIA GPU")
