@@ -366,6 +366,85 @@ def test_the_release_follows_the_wheels_this_python_has_and_a_working_torch_stay
     assert "torch==2.15.0" in listed and "nvidia" not in listed
 
 
+@pytest.mark.parametrize(
+    "host",
+    [
+        pytest.param("no GPU", marks=pytest.mark.skipif(HAS_GPU, reason="an NVIDIA GPU is here")),
+        "a GPU torch cannot see",
+    ],
+)
+def test_verify_blames_a_driver_only_where_there_is_a_gpu(tmp_path: Path, host: str):
+    """A CUDA build that sees no GPU: on a host without one, --verify says it runs on the
+    CPU and how to swap it; where nvidia-smi is, it points at the driver."""
+    standin = tmp_path / "standin" / "torch"
+    standin.mkdir(parents=True)
+    (standin / "__init__.py").write_text(
+        "from types import SimpleNamespace\n"
+        "__version__ = '2.13.0+cu128'\n"
+        "version = SimpleNamespace(cuda='12.8')\n"
+        "cuda = SimpleNamespace(is_available=lambda: False)\n"
+        "backends = SimpleNamespace()\n"
+    )
+    venv = _venv_lent(tmp_path, standin.parent)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "katakit.pth").write_text(f"{ROOT}\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if host != "no GPU":
+        (bin_dir / "nvidia-smi").write_text("#!/bin/sh\nexit 9\n")
+        (bin_dir / "nvidia-smi").chmod(0o755)
+    environ = offline_pip_env()
+    path = [d for d in environ["PATH"].split(os.pathsep) if not shutil.which("nvidia-smi", path=d)]
+    environ["PATH"] = os.pathsep.join([str(bin_dir), *path])
+    result = install("--venv", str(venv), "--phase", "verify", environ=environ)
+    notes = [line.strip() for line in result.stdout.splitlines() if "note:" in line]
+    assert "torch 2.13.0+cu128 (CUDA 12.8 build)" in result.stdout, result.stdout + result.stderr
+    assert len(notes) == 1, result.stdout
+    if host == "no GPU":
+        assert "torch's CUDA build, on a machine with no NVIDIA GPU: it runs on the CPU" in notes[0]
+        assert "--cpu" in notes[0] and "driver" not in notes[0]
+    else:
+        assert "check the host's NVIDIA driver" in notes[0]
+
+
+@pytest.mark.parametrize("uv", ["uv on PATH", "no uv"])
+def test_a_python_without_ensurepip_gets_pip_from_uv(tmp_path: Path, uv: str):
+    """Some Pythons (Debian's without python3-venv) have no ensurepip: uv adds pip, and
+    without uv one line says what to run."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    standin_wheel(wheels, "torch", "2.13.0")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "no-ensurepip.pth").write_text("import sys; sys.modules['ensurepip'] = None\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (tmp_path / "pip-only").mkdir()
+    (tmp_path / "pip-only" / "pip").symlink_to(Path(pip.__file__).parent)
+    # A stand-in uv: `uv pip install --quiet --python PY pip` lends PY this pip.
+    (bin_dir / "uv").write_text(
+        "#!/bin/sh\n"
+        f'[ "$*" = "pip install --quiet --python {venv}/bin/python pip" ] || exit 9\n'
+        f"echo {tmp_path / 'pip-only'} > {site_packages / 'lent-pip.pth'}\n"
+    )
+    (bin_dir / "uv").chmod(0o755)
+    environ = offline_pip_env()
+    path = [d for d in environ["PATH"].split(os.pathsep) if not shutil.which("uv", path=d)]
+    environ["PATH"] = os.pathsep.join(([str(bin_dir)] if uv == "uv on PATH" else []) + path)
+    args = ["--venv", str(venv), "--phase", "torch", "--wheelhouse", str(wheels)]
+    result = install(*args, environ=environ)
+    if uv == "no uv":
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"scripts/install.sh: error: could not add pip to {venv}/bin/python: run "
+            "`uv pip install pip` or make the virtualenv with `uv venv --seed`"
+        ]
+        return
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(venv.glob("lib/python*/site-packages/torch-2.13.0.dist-info"))
+
+
 def test_a_virtualenv_without_pip_gets_one(tmp_path: Path):
     """`uv venv` makes a virtualenv with no pip; install.sh adds it and goes on."""
     wheels = tmp_path / "wheels"
