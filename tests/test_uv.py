@@ -79,6 +79,7 @@ def project(tmp_path: Path) -> tuple[Path, dict]:
 
 def _uv(project: tuple[Path, dict], *args: str, env: dict | None = None):
     folder, environ = project
+    assert UV, "uv is not installed: `pip install uv` (.ci/run does)"
     result = subprocess.run(
         [UV, *args],
         cwd=folder,
