@@ -234,8 +234,8 @@ choose_release() {
 }
 platform() { "$py" -c 'import platform, sys; print(f"Python {sys.version_info[0]}.{sys.version_info[1]} on {sys.platform} {platform.machine()}")'; }
 
-# kept_torch: true (and says so) where the torch already here stays. Otherwise removes
-# it when there is one, and notes what it brought (for remove_leftovers).
+# kept_torch: true (and says so) where the torch already here stays. Otherwise notes
+# the one there, if any, and what it brought (for uninstall_old_torch, remove_leftovers).
 kept_torch() {
     local found version build
     found=$("$py" "$helper" installed) || return 1
@@ -253,8 +253,13 @@ kept_torch() {
     old_torch=$version
     old_brought=$("$py" "$helper" brought)
     step "replacing torch $version ($build build)"
-    "$py" -m pip uninstall --quiet --yes torch || die "could not uninstall torch $version"
     return 1
+}
+
+# Just before the new torch goes in (its index has answered): the old one goes out.
+uninstall_old_torch() {
+    [[ -n ${old_torch:-} ]] || return 0
+    "$py" -m pip uninstall --quiet --yes torch || die "could not uninstall torch $old_torch"
 }
 
 # After a replacement: the packages the old torch brought that nothing needs now go too.
@@ -275,6 +280,7 @@ install_torch() {
     if [[ -n $torch_wheel ]]; then
         [[ -f $torch_wheel ]] || die "--torch-wheel $torch_wheel: no such file"
         step "installing torch from $torch_wheel"
+        uninstall_old_torch
         pip_install "the package index (for torch's dependencies)" "$torch_wheel"
         remove_leftovers
         return
@@ -295,6 +301,7 @@ install_torch() {
         where="the package index"
         step "installing $spec from the default index (on Linux x86_64: the CUDA build, 2+ GB)"
     fi
+    uninstall_old_torch
     pip_install "$where" "$spec" "${args[@]}"
     remove_leftovers
 }

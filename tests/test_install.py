@@ -350,6 +350,10 @@ def test_the_release_follows_the_wheels_this_python_has_and_a_working_torch_stay
     assert "keeping torch 2.14.0 (CPU build), already in this Python" in again.stdout
     assert "installing" not in again.stdout
 
+    offline = install(*args[:4], *_unreachable(venv)[0][2:], environ=environ)
+    assert offline.returncode == 3, offline.stdout + offline.stderr
+    assert list(venv.glob("lib/python*/site-packages/torch-2.14.0.dist-info")), "torch removed"
+
     newer = install(*args, "--torch-version", "2.15.0", environ=environ)
     assert newer.returncode == 0, newer.stdout + newer.stderr
     assert "replacing torch 2.14.0" in newer.stdout
