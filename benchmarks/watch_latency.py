@@ -153,6 +153,7 @@ class Row:
     args: list[str]  # ptw's arguments
     env: dict[str, str] = field(default_factory=dict)
     plugin: bool = False  # run in a throwaway virtualenv with the stand-in plugin
+    joined: str | None = None  # a dashboard URL the checkout has joined (`kata join`)
 
 
 def measure(
@@ -231,6 +232,32 @@ def cuda_present() -> bool:
     code = "import torch; print(torch.cuda.is_available())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     return out.stdout.strip() == "True"
+
+
+def join(repo: Path, url: str) -> None:
+    """Leave ``repo`` joined to ``url`` as ``kata join`` does, without asking a dashboard."""
+    import json
+
+    state = repo / ".kata"
+    state.mkdir(mode=0o700, exist_ok=True)
+    member = {"url": url, "code": "BENC-HMRK", "name": "bench", "client": "b" * 32}
+    (state / "workshop.json").write_text(json.dumps(member))
+    (state / "workshop.json").chmod(0o600)
+
+
+def workshop_rows(kata, plain: list[str]) -> list:
+    """Joined to a dashboard that is stopped (refused at once) or unreachable (no answer)."""
+    scope = f"kata {kata.label}"
+    rows = []
+    for setting, url in (
+        ("joined, dashboard stopped", "http://127.0.0.1:9"),
+        ("joined, dashboard unreachable", "http://10.255.255.1:8765"),
+    ):
+        rows.append((Row(scope, "warm ptw", setting, [], joined=url), kata))
+        rows.append(
+            (Row(scope, "plain ptw", setting, [*plain, "--", kata.tests], joined=url), kata)
+        )
+    return rows
 
 
 def rows_for(
@@ -321,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--extras", action="store_true", help="add the stand-in device and slow-plugin rows"
     )
+    parser.add_argument(
+        "--workshop",
+        action="store_true",
+        help="add, for the first kata, rows joined to a stopped or unreachable dashboard",
+    )
     ns = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -337,13 +369,19 @@ def main(argv: list[str] | None = None) -> int:
         tools_dir = Path(tools)
         plugin_bin = plugin_venv(tools_dir / "venv") if ns.extras else None
         for variant in ns.variants.split(","):
-            for row, kata in rows_for(katas, ns.extras, cuda, tools_dir, plugin_bin):
+            chosen = rows_for(katas, ns.extras, cuda, tools_dir, plugin_bin)
+            if ns.workshop:
+                plain = next(r.args for r, _ in chosen if r.watcher == "plain ptw")
+                chosen += workshop_rows(katas[0], plain[: plain.index("--")])
+            for row, kata in chosen:
                 with tempfile.TemporaryDirectory(prefix="katas-bench-") as tmp:
                     repo = copy_repo(Path(tmp))
                     if ns.src == "solutions":
                         for f in (repo / "solutions").glob("*.py"):
                             shutil.copy2(f, repo / "src" / f.name)
                     bin_dir = plugin_bin if row.plugin else BIN
+                    if row.joined:
+                        join(repo, row.joined)
                     try:
                         times = measure(
                             row,

@@ -17,7 +17,11 @@ from pathlib import Path
 from katakit.catalog import Catalog, CatalogError, Kata
 from katakit.console import Declined, KataError, checkout
 
-DELEGATED = {"check": "katakit.check", "watch": "katakit.watch"}
+DELEGATED = {
+    "check": "katakit.check",
+    "watch": "katakit.watch",
+    "dashboard": "katakit.workshop.dashboard",
+}
 
 EPILOG = """\
 the loop: keep `ptw` running in a second terminal, edit the file it points at,
@@ -71,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     shell = verbs.add_parser("shell", help="IPython with torch, numpy and a kata's module loaded")
     shell.add_argument("id", nargs="?", metavar="ID", help="kata number or name (default: next)")
 
+    join = verbs.add_parser("join", help="send your progress to a workshop's dashboard")
+    join.add_argument("url", metavar="URL", help="the dashboard, e.g. http://10.0.0.5:8765")
+    join.add_argument("code", metavar="CODE", help="the workshop code the facilitator gave")
+    join.add_argument("--name", required=True, help='your pair\'s name, e.g. "Ana & Ben"')
+    join.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+    verbs.add_parser("leave", help="stop sending your progress to the workshop's dashboard")
+    verbs.add_parser(
+        "dashboard", help="facilitators: serve the workshop's live grid", add_help=False
+    )
     verbs.add_parser(
         "check", help="maintainers: check the katas, solutions and mistakes", add_help=False
     )
@@ -152,6 +166,18 @@ def cmd_shell(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
     return shell.shell(root, _current(root, catalog, args.id))
 
 
+def cmd_join(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
+    from katakit.workshop import membership
+
+    return membership.join(root, catalog, args.url, args.code, args.name, yes=args.yes)
+
+
+def cmd_leave(root: Path, catalog: Catalog, args: argparse.Namespace) -> int:
+    from katakit.workshop import membership
+
+    return membership.leave(root)
+
+
 COMMANDS: dict[str, Callable[[Path, Catalog, argparse.Namespace], int]] = {
     "status": cmd_status,
     "list": cmd_list,
@@ -159,6 +185,8 @@ COMMANDS: dict[str, Callable[[Path, Catalog, argparse.Namespace], int]] = {
     "reset": cmd_reset,
     "solution": cmd_solution,
     "shell": cmd_shell,
+    "join": cmd_join,
+    "leave": cmd_leave,
 }
 
 

@@ -16,8 +16,10 @@ import pytest
 
 from katakit import explain, importer, outcomes, results
 from katakit.catalog import Kata
-from katakit.failures import called_function
+from katakit.failures import called_function, message_of
 from katakit.results import KataResult
+
+REASON_CHARS = 200  # a reason longer than this is cut (it is shown in one line)
 
 if TYPE_CHECKING:
     from katakit.plugin import KataSession
@@ -35,6 +37,7 @@ class Evidence:
         # kata id -> "3 of 33 tests of kata 01 run: all pass", for katas run only in part
         self.partial: dict[str, str] = {}
         self.where: dict[str, str] = {}  # kata id -> "`f` in src/x.py"
+        self.reason: dict[str, str] = {}  # kata id -> its first failure's one-line reason
         self._mtimes: dict[str, float] = {}  # kata id -> its learner module's mtime when run
         self._unopened: dict[str, pytest.Collector] = {}  # classes a selection left closed
 
@@ -132,6 +135,7 @@ class Evidence:
             mtime=mtime,
             where=self.where.get(kata.id),
             detail=self._detail(kata),
+            reason=self.reason.get(kata.id) if count.passed < count.applicable else None,
         )
 
     def _detail(self, kata: Kata) -> str | None:
@@ -159,6 +163,8 @@ class Evidence:
         if kata is None or kata.id in self.where:
             return
         exc = call.excinfo.value
+        lines = message_of(exc).strip().splitlines()
+        self.reason[kata.id] = lines[0][:REASON_CHARS] if lines else type(exc).__name__
         module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
         if isinstance(exc, AttributeError) and module is not None and exc.obj is module:
             name = exc.name  # a function the module lacks (renamed, or not written yet)

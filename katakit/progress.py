@@ -212,8 +212,13 @@ def status(root: Path, catalog: Catalog, *, run: bool = False, as_json: bool = F
     age = _age(root) if saved else "no results yet"
     for line in table(catalog, saved, upcoming, stale=stale, note=age):
         print(line)
-    print()
     from katakit.view import cli_width, wrap
+    from katakit.workshop.membership import status_line
+
+    workshop = status_line(root)
+    if workshop:
+        print("\n".join(wrap(workshop, cli_width(), "  ")))
+    print()
 
     text = _next_step(catalog, saved, upcoming, [k for k in catalog.katas if k.id in stale])
     print("\n".join(wrap(text, cli_width(), "  ")))

@@ -12,6 +12,7 @@ from katakit.catalog import Kata
 from katakit.console import marks
 from katakit.evidence import Evidence
 from katakit.timeouts import KataTimeout
+from katakit.workshop import send
 
 if TYPE_CHECKING:
     from katakit.plugin import KataSession
@@ -211,6 +212,8 @@ class LearnerReport:
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
             self.write_progress(terminal, known)
+        if self.session.learner_mode and self.evidence.run:
+            send.spawn(self.session.root)  # the result is on screen: now the dashboard
         return outcome
 
     def write_progress(self, terminal, known: dict[str, results.KataResult]) -> None:

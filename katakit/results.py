@@ -23,6 +23,7 @@ class KataResult:
     mtime: float = 0.0  # the learner module's mtime when it was last run
     where: str | None = None  # the learner function a failure pointed at, e.g. "`f` in src/x.py"
     detail: str | None = None  # what stands in the way: "import error", "timed out"
+    reason: str | None = None  # the first failing test's one-line reason
 
     @property
     def state(self) -> str:
@@ -84,7 +85,7 @@ def _result(kid: str, fields: dict) -> KataResult:
     if not statefiles.finite(mtime) or mtime < 0:
         raise ValueError(f"kata {kid}: mtime is not a finite time")
     res.mtime = float(mtime)
-    for name in ("error", "where", "detail"):
+    for name in ("error", "where", "detail", "reason"):
         value = fields.get(name)
         if value is not None and not (isinstance(value, str) and len(value) <= _MAX_TEXT):
             raise ValueError(f"kata {kid}: {name} is not a short text")

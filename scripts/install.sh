@@ -48,6 +48,9 @@ where and what:
   --build-wheelhouse DIR download (or build) every wheel the install needs into
                          DIR, for this platform and Python, and install nothing;
                          honours --cpu, --torch-version and --torch-wheel
+  --workshop             also the facilitator's dashboard (`kata dashboard`, the
+                         `workshop` extra: Starlette and uvicorn); learners
+                         joining a workshop do not need it        KATA_WORKSHOP=1
   --verify               after installing, check the result: torch imports, the
                          devices it sees, `kata status` works, exactly one `ptw`
                          (from pytest-watch) is installed, and the environment
@@ -90,6 +93,8 @@ retries=${KATA_PIP_RETRIES:-2}
 phase=all
 verify=0
 verbose=0
+extras=dev
+[[ ${KATA_WORKSHOP:-} == 1 ]] && extras=dev,workshop
 CPU_INDEX=${KATA_CPU_INDEX:-https://download.pytorch.org/whl/cpu}  # KATA_CPU_INDEX: for tests
 
 need_value() { [[ $# -ge 2 && -n $2 ]] || usage_error "$1 needs a value"; }
@@ -104,6 +109,7 @@ while [[ $# -gt 0 ]]; do
         --phase) need_value "$@"; phase=$2; shift ;;
         --wheelhouse) need_value "$@"; wheelhouse=$2; shift ;;
         --build-wheelhouse) need_value "$@"; build_wheelhouse=$2; shift ;;
+        --workshop) extras=dev,workshop ;;
         --verify) verify=1 ;;
         --timeout) need_value "$@"; timeout=$2; shift ;;
         --retries) need_value "$@"; retries=$2; shift ;;
@@ -330,8 +336,10 @@ EOF
 install_project() {
     "$py" -c 'import importlib.metadata as m; m.version("torch")' 2>/dev/null \
         || die "torch is not installed in $py: run this script with --phase torch (or without --phase) first, so that pip does not pick a torch build for you"
-    step "installing torch-katas (editable) with its dev tools"
-    pip_install "the package index" -e "${root}[dev]"
+    local also=
+    [[ $extras == *workshop* ]] && also=" and the workshop dashboard"
+    step "installing torch-katas (editable) with its dev tools$also"
+    pip_install "the package index" -e "${root}[$extras]"
     # pytest-watcher also installs a `ptw` command; keep only pytest-watch's.
     if [[ " $(ptw_providers) " == *" pytest-watcher "* ]]; then
         step "removing pytest-watcher: its ptw would shadow pytest-watch's"
@@ -406,7 +414,7 @@ make_wheelhouse() {
     step "adding torch-katas' dependencies and build backend to $dir"
     : >"$log"
     "$py" -m pip wheel "${pip_opts[@]}" --log "$log" --wheel-dir "$dir" --find-links "$dir" \
-        "$spec" "${root}[dev]" hatchling editables \
+        "$spec" "${root}[$extras]" hatchling editables \
         || die "could not fill the wheelhouse $dir (pip's messages are above)"
     step "wheelhouse ready: $(find "$dir" -name '*.whl' | wc -l) wheels in $dir; install with --wheelhouse $dir"
 }

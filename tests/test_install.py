@@ -116,6 +116,8 @@ def test_help_documents_the_choices_and_their_variables():
         "--wheelhouse",
         "--build-wheelhouse",
         "--verify",
+        "--workshop",
+        "KATA_WORKSHOP",
         "--timeout",
         "--retries",
         "download.pytorch.org/whl/cpu",
@@ -233,6 +235,13 @@ def test_fresh_virtualenv_install_in_the_dev_container_phases(tmp_path: Path):
 
     again = install("--venv", str(venv), "--phase", "verify", timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
+
+    dashboard = [str(bindir / "python"), "-c", "import starlette, uvicorn"]
+    assert subprocess.run(dashboard, capture_output=True).returncode != 0  # a learner's install
+    workshop = install("--venv", str(venv), "--phase", "project", "--workshop", timeout=600)
+    assert workshop.returncode == 0, workshop.stdout + workshop.stderr
+    assert "and the workshop dashboard" in workshop.stdout
+    assert subprocess.run(dashboard, capture_output=True).returncode == 0
 
 
 # -- which torch build ------------------------------------------------------------

@@ -215,6 +215,7 @@ def test_skipped_tests_are_not_applicable(half_done, inline_pytest):
         "mtime": 0,
         "where": None,
         "detail": None,
+        "reason": None,
     }
 
 

@@ -55,6 +55,8 @@ def project(tmp_path: Path) -> tuple[Path, dict]:
         ("ruff", "0.6.0"),
         ("jsonschema", "4.18.0"),
         ("nvidia-standin", "12.0"),
+        ("starlette", "0.37.0"),  # the workshop extra: locked, not installed
+        ("uvicorn", "0.29.0"),
     ]:
         _standin(pypi, name, version)
     _standin(pypi, "torch", "2.13.0", needs=("nvidia-standin",))
