@@ -355,3 +355,41 @@ def test_join_says_what_it_sends_and_refuses_bad_input_in_one_line(tmp_path, das
         stdin=subprocess.DEVNULL,
     )
     assert noyes.returncode == 2 and "add --yes" in noyes.stderr
+
+
+def _browser() -> str:
+    found = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+    if found is None:
+        if os.environ.get("KATA_TEST_BROWSER") == "1":
+            pytest.fail("KATA_TEST_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+        pytest.skip("no chromium on PATH (KATA_TEST_BROWSER=1 makes this a failure)")
+    return found
+
+
+def test_headless_chromium_shows_the_three_pairs_and_the_markup_name_as_text(tmp_path, dashboard):
+    browser = _browser()
+    for folder, name in (("ana", "Ana & Ben"), ("cy", "Cy & Di"), ("eve", SCRIPT_NAME)):
+        joined(tmp_path, dashboard, folder, name)
+    profile = tmp_path / "chromium-profile"
+    dom = run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            dashboard.url + "/",
+        ],
+        tmp_path,
+        timeout=90,
+    ).stdout
+    cells = re.findall(r'<td class="pair">(.*?)</td>', dom)
+    assert cells == [
+        "&lt;script&gt;alert('x')&lt;/script&gt; &amp; co",
+        "Ana &amp; Ben",
+        "Cy &amp; Di",
+    ]
+    assert "<script" not in dom
+    assert dom.count('<td class="not_started"') == 3 * 12  # every kata, for each pair
+    assert "✔ done" in dom and "◐ in progress" in dom and "· not started" in dom
