@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from katakit.catalog import Catalog, CatalogError, Kata
+from katakit.cli import Parser
 from katakit.console import KataError, checkout
 from katakit.mutate import Mutant, mutants
 from katakit.outcomes import Count
@@ -242,13 +243,8 @@ def prove(
     return result, judge(result, outcomes)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
-        raise KataError(f"{message} (see `kata check --help`)")
-
-
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = _Parser(
+    parser = Parser(
         prog="kata check",
         description="Prove the katas: stubs fail, solutions pass, every catalogued mistake "
         "is caught and every alternative answer passes; with --mutate, every automatic "

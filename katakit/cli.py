@@ -31,7 +31,7 @@ you are, `kata reset ID` to start a kata over (your file is backed up first).
 IDs are a kata's number (3 or 03) or its name (see `kata list`)."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (``KataError``), never usage + exit."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -40,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``kata`` argument parser (``check`` and ``watch`` pass their arguments on)."""
-    parser = _Parser(
+    parser = Parser(
         prog="kata",
         description="Work through the torch-katas: progress, hints, reset, solutions, a shell.",
         epilog=EPILOG,

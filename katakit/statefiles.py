@@ -104,7 +104,8 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def _no_constants(name: str) -> None:
+def no_constants(name: str) -> None:
+    """``json.loads``'s ``parse_constant``: NaN and Infinity are not numbers here."""
     raise ValueError(f"{name} is not a number")
 
 
@@ -126,7 +127,7 @@ def read_json(root: Path, name: str, what: str) -> object | None:
         warn(f"ignoring {shown} ({exc.strerror or exc}); {what} start empty", str(root))
         return None
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_no_constants)
+        value = json.loads(data.decode("utf-8"), parse_constant=no_constants)
     except (ValueError, RecursionError):
         value = None
     if value is None:

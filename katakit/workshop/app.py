@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from katakit import statefiles
 from katakit.catalog import Catalog
 from katakit.workshop import page, payload
 from katakit.workshop.send import CODE_HEADER
@@ -72,7 +73,7 @@ def create(catalog: Catalog, store: Store, *, code: str, key: str | None) -> Sta
             if len(data) > payload.MAX_BODY:
                 raise Refused(413, f"the body is over {payload.MAX_BODY} bytes")
         try:
-            value = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+            value = json.loads(data.decode("utf-8"), parse_constant=statefiles.no_constants)
         except UnicodeDecodeError:
             raise Refused(400, "the body is not UTF-8") from None
         except (ValueError, RecursionError):
@@ -124,7 +125,3 @@ def create(catalog: Catalog, store: Store, *, code: str, key: str | None) -> Sta
             Route("/api/leave", leave, methods=["POST"]),
         ]
     )
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")

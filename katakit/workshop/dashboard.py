@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from katakit.catalog import CatalogError
-from katakit.cli import _Parser
+from katakit.cli import Parser
 from katakit.console import KataError, checkout
 
 DEFAULT_PORT = 8765
@@ -49,7 +49,7 @@ def _lan_address() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="kata dashboard",
         description="Serve the workshop dashboard: a live grid of the pairs that `kata join` it.",
     )
