@@ -174,12 +174,22 @@ def measure(
 
 
 def stop_server(repo: Path) -> None:
+    """Stop the checkout's warm server and wait until it has exited (it tidies `.kata/`)."""
     from katakit.runner import client, location
 
+    where = location.for_root(repo)
+    pid = location.read_pid(where)
     try:
-        client.stop(location.for_root(repo))
+        client.stop(where)
     except OSError:  # it was exiting already (ptw, its owner, has stopped)
         pass
+    deadline = time.monotonic() + 10
+    while pid and time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        time.sleep(0.02)
 
 
 def plugin_venv(dest: Path) -> Path:
