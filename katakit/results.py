@@ -46,14 +46,21 @@ def load(root: Path) -> dict[str, KataResult]:
     A malformed file (wrong types or shape, non-finite numbers, a folder or a
     symlink in its place) counts as no results, said in one line on stderr.
     """
+    return load_stamped(root)[0]
+
+
+def load_stamped(root: Path) -> tuple[dict[str, KataResult], float]:
+    """``load``, and when those results were saved (0.0 when unknown), from one read."""
     data = statefiles.read_json(root, _NAME, "saved results")
     if data is None:
-        return {}
+        return {}, 0.0
     try:
-        return _parse(data)
+        saved = _parse(data)
     except ValueError as exc:
         statefiles.warn(f"ignoring {RESULTS_FILE}: {exc}; saved results start empty", str(root))
-        return {}
+        return {}, 0.0
+    stamp = data.get("updated")
+    return saved, float(stamp) if statefiles.finite(stamp) and 0 <= stamp < 1e11 else 0.0
 
 
 def _parse(data: object) -> dict[str, KataResult]:

@@ -197,6 +197,12 @@ def test_a_wrong_code_is_refused_and_nothing_is_stored(tmp_path, dashboard):
     assert len(dashboard.refusals()) == 3
 
 
+def one_kata(kid: str = "00", state: str = "done", passed: object = 1, total: object = 1) -> bytes:
+    """A report whose katas hold only ``kid``, with these fields."""
+    entry = {"state": state, "passed": passed, "total": total}
+    return json.dumps(report(katas={kid: entry})).encode()
+
+
 BAD = {
     "oversized": (b'{"pad": "' + b"x" * (payload.MAX_BODY + 1) + b'"}', 413),
     "not UTF-8": (b'{"name": "\xff\xfe"}', 400),
@@ -204,27 +210,12 @@ BAD = {
     "NaN": (json.dumps(report()).replace("1.5", "NaN").encode(), 400),
     "huge number": (json.dumps(report(seq=10**400)).encode(), 422),
     "digits beyond int": (json.dumps(report()).replace("5,", "9" * 5000 + ",", 1).encode(), 400),
-    "unknown kata": (
-        json.dumps(report(katas={"99": {"state": "done", "passed": 1, "total": 1}})).encode(),
-        422,
-    ),
-    "kata id as path": (
-        json.dumps(report(katas={"../x": {"state": "done", "passed": 1, "total": 1}})).encode(),
-        422,
-    ),
+    "unknown kata": (one_kata("99"), 422),
+    "kata id as path": (one_kata("../x"), 422),
     "wrong type": (json.dumps(report(seq="5")).encode(), 422),
-    "bool count": (
-        json.dumps(report(katas={"00": {"state": "done", "passed": True, "total": 1}})).encode(),
-        422,
-    ),
-    "too many passed": (
-        json.dumps(report(katas={"00": {"state": "done", "passed": 3, "total": 2}})).encode(),
-        422,
-    ),
-    "unknown state": (
-        json.dumps(report(katas={"00": {"state": "won", "passed": 1, "total": 1}})).encode(),
-        422,
-    ),
+    "bool count": (one_kata(passed=True), 422),
+    "too many passed": (one_kata(passed=3, total=2), 422),
+    "unknown state": (one_kata(state="won"), 422),
     "array": (b"[1, 2]", 422),
     "extra field": (json.dumps({**report(), "path": "/etc/passwd"}).encode(), 422),
     "markup in function": (

@@ -50,7 +50,7 @@ def _scrub(text: str, root: Path) -> str:
 
 def build(root: Path, catalog: Catalog, *, name: str, client: str) -> dict:
     """The report of this checkout's saved results, as it is sent."""
-    saved = results.load(root)
+    saved, updated = results.load_stamped(root)  # one read: the seq matches the katas
     katas = {}
     for kata in catalog.katas:
         res = saved.get(kata.id)
@@ -63,7 +63,6 @@ def build(root: Path, catalog: Catalog, *, name: str, client: str) -> dict:
     res = saved.get(current.id) if current else None
     function = function_of(res.where) if res else None
     reason = (res.reason or res.error) if res and res.state != "done" else None
-    updated = _updated(root)
     return {
         "v": VERSION,
         "client": client,
@@ -88,12 +87,6 @@ def shown(report: dict) -> str:
         lines.append(f"  {json.dumps(kid)}: {json.dumps(entry)}{comma}")
     lines.append(" }\n}")
     return "\n".join(lines)
-
-
-def _updated(root: Path) -> float:
-    data = statefiles.read_json(root, "results.json", "saved results")
-    stamp = data.get("updated") if isinstance(data, dict) else None
-    return float(stamp) if statefiles.finite(stamp) and 0 <= stamp < 1e11 else 0.0
 
 
 def check(data: object, kata_ids: frozenset[str]) -> dict:
