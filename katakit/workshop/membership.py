@@ -21,8 +21,6 @@ from katakit.catalog import Catalog
 from katakit.console import KataError, confirm
 from katakit.workshop import payload, send
 
-FILE = "workshop.json"
-SENT_FILE = "workshop-sent.json"
 _CODE = re.compile(r"[A-Z0-9-]{4,64}")
 
 
@@ -41,9 +39,14 @@ def clean_url(url: str) -> str:
         parts.port  # noqa: B018  (raises on a bad port)
     except ValueError:
         parts = parts._replace(netloc="")
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        raise KataError(f"{url[:80]!r} is not a dashboard URL such as http://HOST:8765")
-    if parts.query or parts.fragment or "@" in parts.netloc:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
         raise KataError(f"{url[:80]!r} is not a dashboard URL such as http://HOST:8765")
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -57,7 +60,7 @@ def clean_code(code: str) -> str:
 
 def load(root: Path) -> Member | None:
     """This checkout's membership, or None (also when the file is malformed, said once)."""
-    data = statefiles.read_json(root, FILE, "workshop membership")
+    data = statefiles.read_json(root, send.FILE, "workshop membership")
     if data is None:
         return None
     try:
@@ -66,7 +69,7 @@ def load(root: Path) -> Member | None:
             raise TypeError
         clean_url(member.url), clean_code(member.code), payload.clean_name(member.name)
     except (TypeError, KeyError, ValueError, KataError):
-        statefiles.warn(f"ignoring {statefiles.STATE_DIR}/{FILE}: it is not a membership")
+        statefiles.warn(f"ignoring {statefiles.STATE_DIR}/{send.FILE}: it is not a membership")
         return None
     return member
 
@@ -93,7 +96,7 @@ def join(root: Path, catalog: Catalog, url: str, code: str, name: str, *, yes: b
     outcome = send.deliver(member, report)
     if outcome.refused:
         raise KataError(f"the dashboard said no: {outcome.why}; nothing was saved")
-    path = statefiles.private_dir(root) / FILE
+    path = statefiles.private_dir(root) / send.FILE
     statefiles.atomic_write(path, json.dumps(vars(member), indent=1).encode("utf-8"), 0o600)
     send.record(root, outcome)
     if outcome.ok:
@@ -111,7 +114,7 @@ def leave(root: Path) -> int:
         print("This checkout is not in a workshop. Next: `kata join URL CODE --name NAME`.")
         return 0
     told = send.leave(member)
-    for name in (FILE, SENT_FILE):
+    for name in (send.FILE, send.SENT_FILE):
         try:
             os.unlink(root / statefiles.STATE_DIR / name)
         except FileNotFoundError:
@@ -126,7 +129,7 @@ def status_line(root: Path) -> str | None:
     member = load(root)
     if member is None:
         return None
-    last = statefiles.read_json(root, SENT_FILE, "the last send")
+    last = statefiles.read_json(root, send.SENT_FILE, "the last send")
     where = f"workshop: {member.name!r} at {member.url}"
     if not isinstance(last, dict) or not statefiles.finite(last.get("at")):
         return f"{where}; nothing sent yet"

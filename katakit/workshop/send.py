@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 TIMEOUT = 1.0  # seconds per connect and per read: a send ends within about 2 s
 CODE_HEADER = "X-Workshop-Code"
+FILE = "workshop.json"  # the membership, in .kata/
+SENT_FILE = "workshop-sent.json"  # how the last send went, in .kata/
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def leave(member: Member) -> Outcome:
 def record(root: Path, outcome: Outcome) -> None:
     statefiles.write_json(
         root,
-        "workshop-sent.json",
+        SENT_FILE,
         {"ok": outcome.ok, "why": outcome.why, "at": time.time()},
         "`kata status` cannot say how the last send went",
     )
@@ -88,7 +90,7 @@ def send_now(root: Path) -> int:
 
 
 def joined(root: Path) -> bool:
-    return (root / statefiles.STATE_DIR / "workshop.json").exists()
+    return (root / statefiles.STATE_DIR / FILE).exists()
 
 
 def spawn(root: Path) -> None:
