@@ -348,6 +348,21 @@ def test_join_says_what_it_sends_and_refuses_bad_input_in_one_line(tmp_path, das
     assert noyes.returncode == 2 and "add --yes" in noyes.stderr
 
 
+def test_dashboard_bad_input_is_one_line_and_exit_2(tmp_path):
+    checkout = learner(tmp_path, "facilitator")
+    for args, said in [
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--port", "many"], "--port: invalid int value"),
+        (["--port", "99999"], "choose 1 to 65535"),
+        (["--code", "x"], "the workshop code is"),
+        (["--port", "0", "--db", str(tmp_path)], "as the dashboard's database"),
+    ]:
+        bad = kata(checkout, "dashboard", *args)
+        assert bad.returncode == 2, (args, bad.stderr)
+        assert said in bad.stderr and len(bad.stderr.splitlines()) == 1, (args, bad.stderr)
+    assert not (checkout / ".kata" / "dashboard.sqlite3").exists()
+
+
 def _browser() -> str:
     found = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
     if found is None:

@@ -91,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port < 65536:
         raise KataError(f"--port {args.port}: choose 1 to 65535 (0: any free port)")
+    given_code = clean_code(args.code) if args.code is not None else None
     root, catalog = checkout()
     db = args.db if args.db is not None else statefiles.private_dir(root) / "dashboard.sqlite3"
     sock = _bind(args.host, args.port)
@@ -99,8 +100,8 @@ def serve(args: argparse.Namespace) -> int:
     except Exception as exc:  # sqlite3.Error: not a database, locked, unwritable
         sock.close()
         raise KataError(f"cannot use {db} as the dashboard's database ({exc})") from None
-    if args.code is not None:
-        store.set("code", clean_code(args.code))
+    if given_code is not None:
+        store.set("code", given_code)
     code = store.setting("code", new_code())
     key = None if loopback(args.host) else store.setting("key", secrets.token_urlsafe(18))
     shown = args.host if args.host not in ("0.0.0.0", "::") else _lan_address()
@@ -128,9 +129,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return serve(args)
+        return serve(build_parser().parse_args(argv))
     except (KataError, CatalogError) as exc:
         print(f"kata dashboard: {exc}", file=sys.stderr)
         return 2
