@@ -301,3 +301,80 @@ def test_double_via_torch_of_ints_beyond_float32():
         array * 2,
         err_msg="int64 values beyond 2**24 lost digits: did they pass through float32?",
     )
+
+
+# -- tensors that autograd tracks ----------------------------------------------
+
+# the dtypes a tensor that requires grad may have
+TRACKABLE = [d for d in BRIDGED if d.is_floating_point or d.is_complex]
+
+
+def _tracked(spec, seed):
+    """Tensors of ``spec`` that require grad: a leaf, a view of it, a result computed from it."""
+    leaf = spec.make(seed).requires_grad_()
+    return {"leaf": leaf, "view of a leaf": leaf[...], "computed": leaf * 2}
+
+
+def test_to_numpy_tracked_of_a_tensor_that_requires_grad():
+    for seed, spec in enumerate(cover(SHAPES, TRACKABLE)):
+        for kind, tensor in _tracked(spec, seed).items():
+            what = f"to_numpy_tracked(<{spec} tensor, {kind}, requires_grad=True>)"
+            before, grad_fn = tensor.detach().clone(), tensor.grad_fn
+            result = numpy_bridge.to_numpy_tracked(tensor)
+            assert isinstance(result, np.ndarray), (
+                f"{what} should return a NumPy array, got {type(result).__name__}"
+            )
+            assert result.dtype == before.numpy().dtype and _same(result, before), (
+                f"{what} gave a {result.dtype} array of shape {result.shape}, expected the "
+                f"tensor's {before.numpy().dtype} values, shape {tuple(before.shape)}"
+            )
+            assert tensor.requires_grad and tensor.grad_fn is grad_fn, (
+                f"{what} changed the tensor: afterwards requires_grad={tensor.requires_grad}, "
+                f"grad_fn={tensor.grad_fn}. `requires_grad_(False)` switches tracking off for "
+                "good (and only on a leaf); take a detached view instead"
+            )
+            new = _other_values(before)
+            with torch.no_grad():
+                tensor.copy_(new)
+            assert _same(result, new), (
+                f"{what}: after writing new values into the tensor, the array still holds old "
+                "ones: it is a copy, where a detached view shares the tensor's memory"
+            )
+            result[...] = before.numpy()
+            assert _same(tensor.detach(), before), (
+                f"{what}: a write to the array did not reach the tensor"
+            )
+
+
+def test_to_numpy_tracked_of_a_tensor_nobody_tracks():
+    for seed, spec in enumerate(cover(SHAPES, BRIDGED)):
+        tensor = spec.make(seed)
+        before = tensor.clone()
+        result = numpy_bridge.to_numpy_tracked(tensor)
+        what = f"to_numpy_tracked(<{spec} tensor>)"
+        assert isinstance(result, np.ndarray) and result.dtype == before.numpy().dtype, (
+            f"{what} should return a {before.numpy().dtype} NumPy array, "
+            f"got {type(result).__name__} {getattr(result, 'dtype', '')}"
+        )
+        assert _same(result, before), f"{what} changed the values"
+        tensor.copy_(_other_values(before))
+        assert _same(result, _other_values(before)), (
+            f"{what}: a write to the tensor did not show in the array: it is a copy"
+        )
+        assert not tensor.requires_grad, f"{what} made the tensor require grad"
+
+
+def test_to_numpy_tracked_of_trained_weights():
+    torch.manual_seed(2)
+    w = torch.randn(3, requires_grad=True)
+    (w**2).sum().backward()
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+    values = numpy_bridge.to_numpy_tracked(w)
+    np.testing.assert_array_equal(values, w.detach().numpy().copy())
+    with torch.no_grad():
+        w += 1
+    np.testing.assert_array_equal(
+        values, w.detach().numpy(), err_msg="the array did not follow the next update of w"
+    )
+    assert w.requires_grad and w.is_leaf, "w should still be a leaf that requires grad"

@@ -66,3 +66,15 @@ def double_via_torch(array: np.ndarray) -> np.ndarray:
     """
     doubled = torch.from_numpy(array) * 2
     return doubled.numpy()
+
+
+def to_numpy_tracked(tensor: torch.Tensor) -> np.ndarray:
+    """Return a NumPy array sharing memory with ``tensor``, which autograd may be tracking.
+
+    ``tensor`` is as for ``to_numpy_shared`` except that it may require grad: a
+    leaf made with ``requires_grad=True`` or a result computed from one (floating
+    and complex dtypes). NumPy knows nothing of gradients, so ``tensor.numpy()``
+    refuses such a tensor. Leave ``tensor`` as it was: it still requires grad,
+    keeps its ``grad_fn``, and a write to the array shows in it (and back).
+    """
+    return tensor.detach().numpy()

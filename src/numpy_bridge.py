@@ -65,3 +65,15 @@ def double_via_torch(array: np.ndarray) -> np.ndarray:
     overflow, as they do in NumPy and torch); ``array`` must be left unchanged.
     """
     raise NotImplementedError("kata 02: implement double_via_torch() in src/numpy_bridge.py")
+
+
+def to_numpy_tracked(tensor: torch.Tensor) -> np.ndarray:
+    """Return a NumPy array sharing memory with ``tensor``, which autograd may be tracking.
+
+    ``tensor`` is as for ``to_numpy_shared`` except that it may require grad: a
+    leaf made with ``requires_grad=True`` or a result computed from one (floating
+    and complex dtypes). NumPy knows nothing of gradients, so ``tensor.numpy()``
+    refuses such a tensor. Leave ``tensor`` as it was: it still requires grad,
+    keeps its ``grad_fn``, and a write to the array shows in it (and back).
+    """
+    raise NotImplementedError("kata 02: implement to_numpy_tracked() in src/numpy_bridge.py")
