@@ -234,3 +234,120 @@ def test_microbatch_grad_starts_from_zero(batch_size, junk_in_fresh_memory):
     assert_tensor(
         result, expected, what=f"microbatch_grad(batch_size={batch_size}) with an old w.grad"
     )
+
+
+# -- train -------------------------------------------------------------------------
+
+# name -> a function of the parameters that makes their optimiser
+OPTIMISERS = {
+    "SGD": lambda ps: torch.optim.SGD(ps, lr=0.05),
+    "SGD-momentum": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9),
+    "Adam": lambda ps: torch.optim.Adam(ps, lr=0.1),
+    "two-groups": lambda ps: torch.optim.SGD(
+        [{"params": ps[:1]}, {"params": ps[1:], "lr": 0.01}], lr=0.05
+    ),
+}
+
+
+def _problem(n=20, d=3, dtype=torch.float64):
+    """Parameters (w of shape (d,), b of shape ()) and a mean squared error over seeded data."""
+    inputs, targets = torch.randn(n, d, dtype=dtype), torch.randn(n, dtype=dtype)
+    start = [torch.randn(d, dtype=dtype), torch.randn((), dtype=dtype)]
+
+    def loss_of(params):
+        w, b = params
+        return ((inputs @ w + b - targets) ** 2).mean()
+
+    return start, loss_of
+
+
+def _run(make, start, loss_of, steps, old_grad=None, *, learner=False):
+    """Parameters and losses after ``steps`` steps: the learner's ``train`` or a plain loop."""
+    params = [p.clone().requires_grad_() for p in start]
+    if old_grad is not None:
+        for p in params:
+            p.grad = torch.full_like(p, old_grad)
+    optimiser = make(params)
+    calls = [0]
+
+    def loss_fn():
+        calls[0] += 1
+        return loss_of(params)
+
+    if learner:
+        losses = accumulation.train(optimiser, loss_fn, steps)
+    else:
+        losses = []
+        for _ in range(steps):
+            optimiser.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            optimiser.step()
+            losses.append(loss.item())
+    return params, losses, calls[0]
+
+
+def _check_train(name, steps, old_grad=None):
+    start, loss_of = _problem()
+    what = f"train(<{name} optimiser>, loss_fn, steps={steps})"
+    if old_grad is not None:
+        what += f" with every .grad holding {old_grad} beforehand"
+    params, losses, calls = _run(OPTIMISERS[name], start, loss_of, steps, old_grad, learner=True)
+    want, want_losses, _ = _run(OPTIMISERS[name], start, loss_of, steps)
+    assert isinstance(losses, list) and all(type(v) is float for v in losses), (
+        f"{what} returned {testing.describe(losses)}: expected a list of Python floats "
+        "(`loss.item()`), not tensors that keep each step's graph alive"
+    )
+    assert len(losses) == steps, f"{what} returned {len(losses)} losses, expected {steps}"
+    assert calls >= steps, f"{what} called loss_fn {calls} times, expected once per step"
+    for i, (got, expected) in enumerate(zip(losses, want_losses, strict=True)):
+        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (
+            f"{what}: loss {i + 1} was {got!r}, expected {expected!r} (each loss is measured "
+            "before its step; are the gradients reset before every backward pass?)"
+        )
+    for label, p, q in zip(("w", "b"), params, want, strict=True):
+        assert_tensor(p.detach(), q.detach(), what=f"{label} after {what}")
+        assert p.grad is not None, (
+            f"{label}.grad is None after {what}: reset before backward(), not after step(), "
+            "so the last gradient is still there"
+        )
+        assert_tensor(p.grad, q.grad, what=f"{label}.grad after {what} (the last loss's)")
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMISERS))
+def test_train_steps_like_a_training_loop(name):
+    _check_train(name, steps=random.randint(3, 12))
+
+
+@pytest.mark.parametrize("old", [0.5, math.nan, math.inf], ids=["0.5", "nan", "inf"])
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_train_forgets_an_old_gradient(name, old):
+    _check_train(name, steps=4, old_grad=old)
+
+
+def test_train_takes_one_step():
+    _check_train("SGD-momentum", steps=1, old_grad=1.0)
+
+
+def test_train_with_no_steps_changes_nothing():
+    start, loss_of = _problem()
+    params, losses, _ = _run(OPTIMISERS["SGD"], start, loss_of, 0, learner=True)
+    assert losses == [], f"train(..., steps=0) returned {losses!r}, expected []"
+    for p, q in zip(params, start, strict=True):
+        assert_tensor(p.detach(), q, what="a parameter after train(..., steps=0)")
+
+
+def test_train_fits_the_chapter_line():
+    x = torch.randn(100, 1)
+    y = 3 * x + 2 + 0.5 * torch.randn(100, 1)
+    w, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    losses = accumulation.train(
+        torch.optim.SGD([w, b], lr=0.1), lambda: ((w * x + b - y) ** 2).mean(), 200
+    )
+    assert len(losses) == 200 and losses[-1] < losses[0], (
+        f"the loss went from {losses[0]:.4f} to {losses[-1]:.4f} in 200 steps: it should fall"
+    )
+    assert abs(w.item() - 3) < 0.3 and abs(b.item() - 2) < 0.3, (
+        f"fitting y = 3x + 2 + noise gave w = {w.item():.3f}, b = {b.item():.3f}: "
+        "expected about 3 and 2"
+    )

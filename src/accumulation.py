@@ -4,6 +4,8 @@
 whatever is already there. That is a trap when you want one gradient at a time
 (reset ``.grad`` before each ``backward()``) and a tool when you want a sum of
 gradients, for example over the micro-batches of a batch too big to run at once.
+In a training loop the optimiser clears its parameters' gradients for you:
+``optimizer.zero_grad()``, once per step, before ``backward()``.
 """
 
 from __future__ import annotations
@@ -56,3 +58,23 @@ def microbatch_grad(
     return ``w.grad``.
     """
     raise NotImplementedError("kata 08: implement microbatch_grad() in src/accumulation.py")
+
+
+def train(
+    optimizer: torch.optim.Optimizer, loss_fn: Callable[[], torch.Tensor], steps: int
+) -> list[float]:
+    """Take ``steps`` steps of ``optimizer`` on the loss ``loss_fn()``; return each step's loss.
+
+    ``optimizer`` already holds the parameters and may be any of torch's (SGD,
+    with or without momentum, Adam, several parameter groups...); ``loss_fn()``
+    computes a new 0-d loss from the parameters each time it is called. Every
+    step: reset the gradients with ``optimizer.zero_grad()``, compute the loss,
+    ``backward()``, ``optimizer.step()``. Reset *before* the backward pass: a
+    parameter may arrive holding an old gradient (nan or inf too) that must not
+    reach the first step.
+
+    Return the ``steps`` losses in order as Python floats (``loss.item()``),
+    each measured before its step. Afterwards every parameter's ``.grad`` holds
+    the gradient of the last loss, as an ordinary training loop leaves it.
+    """
+    raise NotImplementedError("kata 08: implement train() in src/accumulation.py")
