@@ -316,3 +316,158 @@ def test_fit_line_keeps_parameters_on_the_data_device():
     w, b = gd.fit_line(x, y, epochs=1)  # meta tensors are slow: one epoch shows the device
     _check_parameter(w, "w", torch.float32, META)
     _check_parameter(b, "b", torch.float32, META)
+
+
+# -- make_data -------------------------------------------------------------------
+
+
+def _chapter_data(n, seed):
+    """The chapter's program: seed, draw x, then draw the noise."""
+    torch.manual_seed(seed)
+    x = torch.randn(n, 1)
+    return x, 3 * x + 2 + torch.randn(n, 1) * 0.5
+
+
+def _check_data(data, n, what):
+    assert isinstance(data, tuple) and len(data) == 2, f"{what} should return (x, y)"
+    for name, t in zip("xy", data, strict=True):
+        assert isinstance(t, torch.Tensor), f"{what}: {name} should be a tensor, got {t!r}"
+        assert t.shape == (n, 1) and t.dtype == torch.float32, (
+            f"{what}: {name} is a {t.dtype} tensor of shape {tuple(t.shape)}, "
+            f"expected float32 of shape ({n}, 1)"
+        )
+
+
+def test_make_data_is_the_chapter_data():
+    torch.randn(17)  # whatever was drawn before
+    data = gd.make_data(100)
+    _check_data(data, 100, "make_data(100)")
+    want = _chapter_data(100, 42)
+    for name, got, expected in zip("xy", data, want, strict=True):
+        assert_tensor(got, expected, what=f"{name} of make_data(100), the chapter's data (seed 42)")
+
+
+@pytest.mark.parametrize("n", [1, 7, 64])
+def test_make_data_repeats_for_the_same_seed(n):
+    seed = random.randrange(2**31)
+    what = f"make_data({n}, seed={seed})"
+    torch.rand(random.randint(1, 50))  # some earlier randomness
+    first = gd.make_data(n, seed)
+    _check_data(first, n, what)
+    torch.randn(random.randint(1, 50))  # and some more between the calls
+    again = gd.make_data(n, seed)
+    for name, a, b in zip("xy", first, again, strict=True):
+        assert torch.equal(a, b), (
+            f"{what} gave a different {name} on its second call: seed torch's generator "
+            "with torch.manual_seed(seed) at the start of every call, before drawing anything"
+        )
+    for name, got, expected in zip("xy", first, _chapter_data(n, seed), strict=True):
+        assert_tensor(got, expected, what=f"{name} of {what} (seed, draw x, then the noise)")
+
+
+def test_make_data_differs_between_seeds():
+    seed = random.randrange(2**31)
+    x1, y1 = gd.make_data(20, seed)
+    x2, y2 = gd.make_data(20, seed + 1)
+    assert not torch.equal(x1, x2) and not torch.equal(y1, y2), (
+        f"make_data(20, seed={seed}) and make_data(20, seed={seed + 1}) gave the same data: "
+        "use the seed you are given"
+    )
+
+
+def test_make_data_lies_near_the_line():
+    n = 40_000
+    x, y = gd.make_data(n, random.randrange(2**31))
+    _check_data((x, y), n, f"make_data({n})")
+    noise = (y - 3 * x - 2).double().flatten()
+    x = x.double().flatten()
+    # with 40,000 draws a mean's standard error is 0.005 (0.0025 for the noise)
+    checks = {
+        "the mean of x": (x.mean().item(), 0.0, 0.02),
+        "the standard deviation of x": (x.std().item(), 1.0, 0.02),
+        "the mean of y - (3x + 2)": (noise.mean().item(), 0.0, 0.01),
+        "the standard deviation of y - (3x + 2)": (noise.std().item(), 0.5, 0.01),
+        "the correlation of x and the noise": (
+            torch.corrcoef(torch.stack([x, noise]))[0, 1].item(),
+            0.0,
+            0.02,
+        ),
+    }
+    for name, (got, expected, margin) in checks.items():
+        assert abs(got - expected) < margin, (
+            f"make_data({n}): {name} is {got:.4f}, expected {expected} ± {margin}"
+        )
+
+
+# -- predict ---------------------------------------------------------------------
+
+
+def _models():
+    return {
+        "Linear(3, 1)": (torch.nn.Linear(3, 1), (8, 3)),
+        "Linear, Tanh, Linear": (
+            torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)),
+            (4, 3),
+        ),
+        "float64 Linear(2, 2), empty batch": (torch.nn.Linear(2, 2).double(), (0, 2)),
+        "Linear(4, 2), one sample": (torch.nn.Linear(4, 2), (4,)),
+    }
+
+
+def _saving(model, x):
+    """``predict(model, x)`` and how many tensors its pass saved for a backward pass."""
+    saved = [0]
+
+    def pack(t):
+        saved[0] += 1
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        result = gd.predict(model, x)
+    return result, saved[0]
+
+
+@pytest.mark.parametrize("name", list(_models()))
+@pytest.mark.parametrize("x_requires_grad", [False, True], ids=["x", "x-requires-grad"])
+def test_predict_records_nothing(name, x_requires_grad):
+    model, shape = _models()[name]
+    dtype = next(model.parameters()).dtype
+    x = torch.randn(shape, dtype=dtype, requires_grad=x_requires_grad)
+    for p in model.parameters():
+        p.grad = torch.full_like(p, 0.25)  # from some earlier step
+    with torch.no_grad():
+        expected = model(x)
+    what = f"predict(<{name}>, x of shape {shape})"
+    result, saved = _saving(model, x)
+    assert isinstance(result, torch.Tensor), f"{what} should return a tensor, got {result!r}"
+    assert_tensor(result, expected, what=what)
+    assert not result.requires_grad and result.grad_fn is None, (
+        f"{what} requires grad (grad_fn={result.grad_fn}): compute it inside torch.no_grad()"
+    )
+    assert saved == 0, (
+        f"{what} saved {saved} tensors for a backward pass: the forward pass was recorded. "
+        "`.detach()` cuts the result loose only after the graph was built; under "
+        "torch.no_grad() nothing is recorded in the first place"
+    )
+    assert torch.is_grad_enabled(), (
+        f"gradients are still switched off after {what}: switch them off only for the "
+        "forward pass (`with torch.no_grad():`)"
+    )
+    for pname, p in model.named_parameters():
+        assert p.requires_grad, (
+            f"after {what} the parameter {pname} no longer requires grad, so the model cannot "
+            "learn any more: leave the parameters alone and record nothing instead"
+        )
+        assert torch.equal(p.grad, torch.full_like(p, 0.25)), (
+            f"{what} changed {pname}.grad: evaluating must not touch the gradients"
+        )
+
+
+def test_predict_then_train_again():
+    model = torch.nn.Linear(2, 1)
+    x = torch.randn(6, 2)
+    gd.predict(model, x)
+    model(x).sum().backward()
+    assert model.weight.grad is not None and torch.allclose(
+        model.weight.grad, x.sum(0, keepdim=True)
+    ), "after predict, a training step's backward() no longer reaches the weights"

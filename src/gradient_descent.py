@@ -4,6 +4,8 @@ Training is a loop: compute a loss from parameters that require gradients,
 call ``backward()``, step each parameter against its gradient inside
 ``torch.no_grad()`` (so the step itself is not recorded), and zero the
 gradients before the next round (they accumulate otherwise).
+A program that trains seeds torch's random generator first, so every run sees
+the same data; and once trained, a model is evaluated without recording.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch import nn
 
 
 def minimise(
@@ -66,3 +69,30 @@ def fit_line(
     still True, no ``grad_fn``.
     """
     raise NotImplementedError("kata 10: implement fit_line() in src/gradient_descent.py")
+
+
+def make_data(n: int, seed: int = 42) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return ``(x, y)``: ``n`` noisy points on the line y = 3x + 2, the same for the same seed.
+
+    Seed torch's random generator with ``seed`` (``torch.manual_seed``), then
+    draw ``x``, of shape (n, 1), from the standard normal, then the noise, n
+    more such draws times 0.5: ``y = 3 * x + 2 + noise``. Both are float32.
+    Whatever was drawn before the call, the same ``seed`` and ``n`` give the
+    same data; another seed gives other data. ``make_data(100)`` is exactly
+    the data the chapter's complete program trains on.
+    """
+    raise NotImplementedError("kata 10: implement make_data() in src/gradient_descent.py")
+
+
+def predict(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Return ``model(x)`` computed without recording a graph: evaluation, not training.
+
+    Under ``torch.no_grad()`` nothing is recorded, so the forward pass keeps no
+    tensors for a backward pass (that memory is what evaluating this way saves)
+    and the result does not require grad. The alternatives do something else:
+    ``model(x).detach()`` records the whole pass and only then cuts the result
+    loose; ``requires_grad_(False)`` on the parameters would stop the model from
+    learning afterwards. Leave the model as it was (its parameters still require
+    grad, their ``.grad`` untouched) and gradients switched on as before.
+    """
+    raise NotImplementedError("kata 10: implement predict() in src/gradient_descent.py")
