@@ -19,9 +19,16 @@ def called_function(item: pytest.Item, kata: Kata) -> str | None:
     if module is None or code is None:
         return None
     for name in code.co_names:
-        if not name.startswith("_") and inspect.isfunction(getattr(module, name, None)):
+        if not name.startswith("_") and _is_learners(module, getattr(module, name, None)):
             return name
     return None
+
+
+def _is_learners(module, value: object) -> bool:
+    """A function of the learner module, or a class defined there (not one it imports)."""
+    if inspect.isclass(value):
+        return value.__module__ == module.__name__
+    return inspect.isfunction(value)
 
 
 def case_of(item: pytest.Item) -> str | None:
@@ -73,9 +80,15 @@ def drop_introspection(report: pytest.TestReport, message: str) -> None:
 
 
 def learner_line(root, kata: Kata, function: str | None) -> str | None:
-    """``src/x.py:12: return ...``: where ``function`` gives its answer."""
+    """``src/x.py:12: return ...``: where ``function`` gives its answer (a class: its header)."""
     module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
     fn = getattr(module, function or "", None)
+    if inspect.isclass(fn) and _is_learners(module, fn):
+        try:
+            lines, start = inspect.getsourcelines(fn)
+        except (OSError, TypeError):
+            return None
+        return f"{explain._rel(inspect.getsourcefile(fn) or '', root)}:{start}: {lines[0].strip()}"
     if not inspect.isfunction(fn):
         return None
     path = explain._rel(fn.__code__.co_filename, root)

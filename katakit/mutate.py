@@ -1,12 +1,13 @@
 """Automatic mutants of the reference solutions, made from their syntax trees.
 
-A mutant is a solution module with one change in one function, made by one of
-the operators in ``katakit.mutators``. ``kata check --mutate`` runs the kata's
+A mutant is a solution module with one change in one function or method, made
+by one of the operators in ``katakit.mutators``. ``kata check --mutate`` runs the kata's
 tests against every mutant: a test must fail for each, unless ``mutants.toml``
 explains why the mutant behaves exactly like the solution.
 
-Mutant ids are ``<module>.<function>/<operator>/<n>``, ``n`` counting that
-operator's changes in that function in source order, so they stay put while
+Mutant ids are ``<module>.<function>/<operator>/<n>`` (a method's function is
+``<Class>.<method>``), ``n`` counting that operator's changes in that function
+in source order, so they stay put while
 other functions change. Only the standard library is imported here.
 """
 
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from katakit.definitions import functions, is_method
 from katakit.mutators import GRADIENT_WORDS, OPERATORS, Operator, Replacement, Scope
 
 
@@ -113,7 +116,7 @@ def _imported(tree: ast.Module) -> frozenset[str]:
 
 
 def mutants(module: str, source: str) -> list[Mutant]:
-    """Every mutant of the top-level functions of the module ``module`` (its ``source``).
+    """Every mutant of the functions and methods of the module ``module`` (its ``source``).
 
     A change that leaves a function's code as it was, or as another mutant of the
     same function already has it, is left out.
@@ -122,10 +125,8 @@ def mutants(module: str, source: str) -> list[Mutant]:
     lines = source.splitlines(keepends=True)
     found = []
     modules = _imported(tree)
-    for fn in tree.body:
-        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    for name, fn in functions(tree):
+        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)][is_method(name) :]
         code = ast.unparse(fn)
         autograd = any(word in code for word in GRADIENT_WORDS)
         scope = Scope(modules, params[0] if params else None, autograd, "body")
@@ -141,13 +142,13 @@ def mutants(module: str, source: str) -> list[Mutant]:
                 node, new = site[2:]
                 found.append(
                     Mutant(
-                        id=f"{module}.{fn.name}/{op_name}/{ordinal}",
+                        id=f"{module}.{name}/{op_name}/{ordinal}",
                         module=module,
-                        function=fn.name,
+                        function=name,
                         operator=op_name,
                         line=getattr(node, "lineno", fn.lineno),
                         change=f"{_one_line(node)} -> {_one_line(new)}",
-                        source=before + text + "\n" + after,
+                        source=before + textwrap.indent(text, " " * fn.col_offset) + "\n" + after,
                     )
                 )
     return found

@@ -1,7 +1,8 @@
 """Learner stubs are made from the reference solutions, so the two never drift.
 
 A stub keeps a solution module's imports, constants, signatures and docstrings,
-drops private helpers (``_name``), and replaces every public function body with
+drops private helpers (``_name``), and replaces the body of every public
+function, and of every method of a public class, with
 ``raise NotImplementedError(...)``. ``python -m katakit.stubs`` rewrites ``src/``;
 ``kata check`` and ``kata reset`` use the same function.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from katakit.backup import backup
 from katakit.catalog import Kata, load
 from katakit.checkout import NOT_A_CHECKOUT, find_root
+from katakit.definitions import functions
 
 
 def make_stub(source: str, kata: Kata) -> str:
@@ -23,11 +25,9 @@ def make_stub(source: str, kata: Kata) -> str:
     lines = source.splitlines(keepends=True)
     # (first line, last line, replacement) with 1-based inclusive line numbers
     edits: list[tuple[int, int, list[str]]] = []
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
+    for name, node in functions(tree):
         start = min([d.lineno for d in node.decorator_list] + [node.lineno])
-        if node.name.startswith("_"):
+        if name.startswith("_"):
             edits.append((start, node.end_lineno, []))
             continue
         body = node.body
@@ -38,7 +38,7 @@ def make_stub(source: str, kata: Kata) -> str:
         )
         first = body[0].end_lineno + 1 if has_doc else body[0].lineno
         indent = " " * body[0].col_offset
-        message = f"kata {kata.id}: implement {node.name}() in {kata.module_file()}"
+        message = f"kata {kata.id}: implement {name}() in {kata.module_file()}"
         edits.append(
             (first, node.end_lineno, [f'{indent}raise NotImplementedError("{message}")\n'])
         )

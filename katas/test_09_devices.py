@@ -365,6 +365,140 @@ def test_square_round_trip_comes_back_to_the_cpu_from_anywhere():
     )
 
 
+# -- Polynomial ------------------------------------------------------------------------
+
+# coefficient lists, c0 first: a constant, the chapter's line y = 3x + 2, and seeded ones
+_coefficients_rng = torch.Generator().manual_seed(9)
+COEFFICIENTS = [[1.5], [2.0, 3.0]] + [
+    [round(v, 3) for v in (torch.rand(k, generator=_coefficients_rng) * 4 - 2).tolist()]
+    for k in (3, 4, 5)
+]
+
+
+def _poly(coefficients, x):
+    """c0 + c1*x + ... in float64, from the powers of x."""
+    x = x.double()
+    return sum(c * x**k for k, c in enumerate(coefficients))
+
+
+def _numbers(model):
+    """Every number the model's parameters hold, in float64, sorted."""
+    return sorted(v for p in model.parameters() for v in p.detach().double().flatten().tolist())
+
+
+def _make(coefficients):
+    model = devices.Polynomial(list(coefficients))
+    assert isinstance(model, nn.Module), (
+        f"Polynomial({coefficients}) is a {type(model).__name__}, not an nn.Module: "
+        "subclass nn.Module and call super().__init__() first"
+    )
+    return model
+
+
+@pytest.mark.parametrize("coefficients", COEFFICIENTS, ids=str)
+def test_polynomial_registers_every_coefficient(coefficients):
+    model = _make(coefficients)
+    what = f"Polynomial({coefficients})"
+    params = list(model.parameters())
+    count = sum(p.numel() for p in params)
+    assert count == len(coefficients), (
+        f"{what}.parameters() holds {count} numbers, expected {len(coefficients)}, one per "
+        "coefficient. A module finds only parameters its attributes hold directly or in "
+        "nn.ParameterList: a plain Python list, or a tensor that is not an nn.Parameter, "
+        "stays hidden"
+    )
+    for p in params:
+        assert p.requires_grad and p.dtype == torch.float32 and p.device.type == "cpu", (
+            f"{what} has a parameter of {p.dtype} on {p.device} with requires_grad="
+            f"{p.requires_grad}: expected float32 on the CPU, requiring grad"
+        )
+    expected = sorted(torch.tensor(coefficients, dtype=torch.float32).double().tolist())
+    assert _numbers(model) == expected, (
+        f"{what}'s parameters hold {_numbers(model)}, expected the coefficients {expected}"
+    )
+    state = sum(t.numel() for t in model.state_dict().values())
+    assert state == len(coefficients), (
+        f"{what}.state_dict() holds {state} numbers, expected {len(coefficients)}"
+    )
+
+
+@pytest.mark.parametrize("coefficients", COEFFICIENTS, ids=str)
+def test_polynomial_evaluates_every_shape_and_layout(coefficients):
+    for seed, spec in enumerate(cover(SHAPES, (torch.float32, torch.float64))):
+        model = _make(coefficients)
+        if spec.dtype == torch.float64:
+            model = model.double()
+        x = spec.make(seed, low=-2, high=2)
+        before = x.clone()
+        what = f"Polynomial({coefficients})(<{spec} x>)"
+        result = model(x)
+        expected = _poly(torch.tensor(coefficients, dtype=spec.dtype).tolist(), before)
+        assert_tensor(result, expected.to(spec.dtype), what=what, rtol=1e-5, atol=1e-4)
+        assert_tensor(x, before, what=f"x after {what} (it must not change)")
+
+
+def test_polynomial_is_the_chapter_line():
+    x = torch.randn(10, 1)
+    model = _make([2.0, 3.0])
+    assert_tensor(model(x), 3 * x + 2, what="Polynomial([2.0, 3.0])(x), the line 3x + 2")
+
+
+@pytest.mark.parametrize("coefficients", COEFFICIENTS[1:], ids=str)
+def test_polynomial_learns_every_coefficient(coefficients):
+    x, y = torch.randn(30, dtype=torch.float64), torch.randn(30, dtype=torch.float64)
+    model = _make(coefficients).double()
+    what = f"Polynomial({coefficients})"
+    lr = 0.01
+    held = torch.tensor(coefficients, dtype=torch.float32).tolist()  # as float32 holds them
+    # d/dc_k mean((p(x) - y)^2) = mean(2 (p(x) - y) x^k)
+    residual = _poly(held, x) - y
+    stepped = [c - lr * (2 * residual * x**k).mean().item() for k, c in enumerate(held)]
+    optimiser = torch.optim.SGD(list(model.parameters()) or [torch.zeros(1)], lr=lr)
+    ((model(x) - y) ** 2).mean().backward()
+    missing = [n for n, p in model.named_parameters() if p.grad is None]
+    assert not missing, (
+        f"backward() did not reach {missing} of {what}: build forward's result from the "
+        "parameters themselves, not from numbers copied out of them"
+    )
+    optimiser.step()
+    assert_tensor(
+        model(x).detach(),
+        _poly(stepped, x),
+        what=f"{what}(x) after one SGD step on model.parameters() (every coefficient learns)",
+        rtol=1e-9,
+        atol=1e-9,
+    )
+
+
+def test_polynomial_moves_with_the_model():
+    model = _make([0.5, -1.0, 2.0]).to(META)
+    where = {n: p.device for n, p in model.named_parameters()}
+    assert where and all(d == META for d in where.values()), (
+        f"after model.to('meta') the parameters are on {where}: model.to moves only the "
+        "parameters the module holds"
+    )
+    result = model(torch.empty(4, 2, device=META))
+    assert result.device == META and result.shape == (4, 2), (
+        f"Polynomial on meta gave a result of shape {tuple(result.shape)} on {result.device}"
+    )
+
+
+def test_polynomials_keep_their_own_coefficients():
+    coefficients = [1.0, 2.0]
+    first, second = _make(coefficients), _make([5.0])
+    coefficients[0] = 100.0
+    x = torch.tensor([0.0, 1.0])
+    assert_tensor(
+        first(x),
+        torch.tensor([1.0, 3.0]),
+        what="Polynomial([1.0, 2.0])(x) after the "
+        "list it was made from changed (the model keeps its own copy)",
+    )
+    assert_tensor(
+        second(x), torch.tensor([5.0, 5.0]), what="Polynomial([5.0])(x) beside another model"
+    )
+
+
 # -- place -----------------------------------------------------------------------------
 
 

@@ -2,11 +2,14 @@
 
 Every tensor lives on a device: the CPU, a CUDA GPU, or Apple's MPS. Moving a
 tensor with ``.to(device)`` returns a new tensor on that device and leaves the
-original where it was; moving a model with ``model.to(device)`` moves its
-parameters in place. An operation needs all its tensors on one device.
+original where it was. A model is an ``nn.Module`` that holds its trainable
+tensors as parameters; ``model.to(device)`` moves every parameter it holds, in
+place. An operation needs all its tensors on one device.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -52,6 +55,38 @@ def square_round_trip(t: torch.Tensor, device: torch.device) -> torch.Tensor:
     caller may read the result at once (see ``to_cpu``).
     """
     raise NotImplementedError("kata 09: implement square_round_trip() in src/devices.py")
+
+
+class Polynomial(nn.Module):
+    """A model of one input, c0 + c1*x + c2*x**2 + ..., that learns its coefficients.
+
+    A model is a subclass of ``nn.Module``: its ``__init__`` calls
+    ``super().__init__()`` before anything else and keeps each trainable tensor
+    as an ``nn.Parameter`` attribute; ``model(x)`` runs its ``forward(x)``. The
+    module sees only what its attributes hold: a parameter, or a container made
+    for them (``nn.ParameterList``). A plain Python list hides its parameters
+    from ``model.parameters()``, from ``model.to(device)`` and from any
+    optimiser built on them.
+    """
+
+    def __init__(self, coefficients: Sequence[float]) -> None:
+        """Keep ``coefficients`` (c0 first, at least one) as float32 parameters on the CPU.
+
+        Together the parameters hold exactly these ``len(coefficients)`` numbers,
+        every one requiring grad: one parameter vector, or one per coefficient.
+        The model keeps its own copy: a later change to the list does not reach it.
+        """
+        raise NotImplementedError("kata 09: implement Polynomial.__init__() in src/devices.py")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return c0 + c1*x + c2*x**2 + ..., element by element, of the shape of ``x``.
+
+        ``x`` is a tensor of finite values, of any shape and layout, with the
+        parameters' dtype and device (``model.double()`` or ``model.to(device)``
+        first, where needed). The result is built from the parameters, so that
+        ``backward()`` reaches every coefficient.
+        """
+        raise NotImplementedError("kata 09: implement Polynomial.forward() in src/devices.py")
 
 
 def place(
