@@ -53,7 +53,9 @@ def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:
     """The innermost frame of ``tb`` that runs a file under ``impl`` (resolved).
 
     Learner modules are loaded from paths under the resolved ``impl``, so a
-    string prefix test suffices; no source lines are read.
+    string prefix test suffices; no source lines are read. The frame is named
+    after the module-level definition it runs in: ``Polynomial`` for its
+    ``forward``, ``f`` for a function nested in ``f``.
     """
     prefix = str(impl).rstrip("/\\") + os.sep
     found = None
@@ -61,10 +63,21 @@ def learner_frame(tb, impl: Path) -> traceback.FrameSummary | None:
         code = tb.tb_frame.f_code
         if code.co_filename.startswith(prefix):
             found = traceback.FrameSummary(
-                code.co_filename, tb.tb_lineno, code.co_name, lookup_line=False
+                code.co_filename, tb.tb_lineno, _definition(tb.tb_frame), lookup_line=False
             )
         tb = tb.tb_next
     return found
+
+
+def _definition(frame) -> str:
+    """The module-level name whose code ``frame`` runs (Python 3.10 has no ``co_qualname``)."""
+    code = frame.f_code
+    qualname = getattr(code, "co_qualname", None)
+    if qualname is not None:
+        return qualname.split(".", 1)[0]
+    owner = type(frame.f_locals.get("self", None))
+    method = getattr(getattr(owner, code.co_name, None), "__code__", None)
+    return owner.__name__ if method is code else code.co_name
 
 
 def not_started(exc: BaseException, impl: Path, root: Path) -> str | None:

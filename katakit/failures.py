@@ -13,15 +13,34 @@ from katakit.catalog import Kata
 
 
 def called_function(item: pytest.Item, kata: Kata) -> str | None:
-    """The first learner function a test refers to (when its answer was wrong)."""
+    """The first learner function (or class) a test refers to, itself or through its helpers."""
     module = sys.modules.get(f"{importer.PACKAGE}.{kata.module}")
-    code = getattr(getattr(item, "function", None), "__code__", None)
+    function = getattr(item, "function", None)
+    code = getattr(function, "__code__", None)
     if module is None or code is None:
         return None
-    for name in code.co_names:
+    helpers = vars(sys.modules.get(function.__module__, module))
+    for name in _names(code, helpers, set()):
         if not name.startswith("_") and _is_learners(module, getattr(module, name, None)):
             return name
     return None
+
+
+def _names(code, helpers: dict, seen: set) -> list[str]:
+    """The global and attribute names ``code`` uses, then those of the test-module
+    functions and nested code it reaches, in order."""
+    if code in seen:
+        return []
+    seen.add(code)
+    found = list(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            found += _names(const, helpers, seen)
+    for name in code.co_names:
+        helper = helpers.get(name)
+        if inspect.isfunction(helper):
+            found += _names(helper.__code__, helpers, seen)
+    return found
 
 
 def _is_learners(module, value: object) -> bool:

@@ -117,4 +117,3 @@ def predict(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """
     with torch.no_grad():
         return model(x)
-

@@ -336,3 +336,23 @@ def test_outside_a_checkout_and_a_broken_mutants_toml_are_one_line_errors(
     assert check.main(["--mutate"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kata check: mutants.toml:")
+
+
+def test_mutants_of_a_method_keep_its_indentation_and_skip_self():
+    source = (
+        "from torch import nn\n\n\nclass Model(nn.Module):\n    def forward(self, x):\n"
+        "        return x * 2\n\n\ndef f(y):\n    return y\n"
+    )
+    found = {m.id: m for m in mutants("m", source)}
+    assert sorted(found) == [
+        "m.Model.forward/change-constant/1",
+        "m.Model.forward/drop-return/1",
+        "m.Model.forward/return-input/1",
+        "m.f/drop-return/1",
+    ]
+    returned = found["m.Model.forward/return-input/1"]
+    assert returned.function == "Model.forward" and returned.change == "return x * 2 -> return x"
+    method = "class Model(nn.Module):\n    def forward(self, x):\n        return x\n"
+    assert method in returned.source
+    for mutant in found.values():
+        compile(mutant.source, "m.py", "exec")

@@ -347,6 +347,42 @@ def test_stub_keeps_signature_and_docstring_and_drops_helpers():
     assert "y * LIMIT" not in stub
 
 
+def test_stub_of_a_class_keeps_it_and_empties_each_method():
+    kata = load(Path(__file__).resolve().parents[1]).find("09")
+    source = (
+        'from torch import nn\n\n\nclass Model(nn.Module):\n    """A model."""\n\n'
+        "    def __init__(self, n: int) -> None:\n        super().__init__()\n"
+        '        self.n = n\n\n    def forward(self, x):\n        """Say what."""\n'
+        "        return x * self.n\n"
+    )
+    stub = stubs.make_stub(source, kata)
+    assert 'class Model(nn.Module):\n    """A model."""\n\n    def __init__(self, n: int)' in stub
+    assert "super().__init__()" not in stub and "x * self.n" not in stub
+    assert "implement Model.__init__() in src/devices.py" in stub
+    forward = 'def forward(self, x):\n        """Say what."""\n        raise NotImplementedError('
+    assert forward in stub
+    compile(stub, "devices.py", "exec")
+
+
+def test_next_step_names_the_class_whose_method_fails(inline_pytest, kata_repo):
+    impl = impl_copy(kata_repo)
+    source = impl / "devices.py"
+    text = source.read_text()
+    broken = "super().__init__()\n        raise KeyError\n"
+    source.write_text(text.replace("super().__init__()\n", broken, 1))
+    result = inline_pytest("--impl", str(impl), "katas/test_09_devices.py")
+    assert "edit `Polynomial` in src/devices.py" in next_line(result.stdout)
+
+
+def test_next_step_names_the_class_a_test_reaches_through_a_helper(inline_pytest, kata_repo):
+    impl = impl_copy(kata_repo)
+    source = impl / "devices.py"
+    horner = "for c in reversed(self.coefficients[:-1]):"
+    source.write_text(source.read_text().replace(horner, "for c in self.coefficients[:-1]:"))
+    result = inline_pytest("--impl", str(impl), "katas/test_09_devices.py")
+    assert "edit `Polynomial` in src/devices.py" in next_line(result.stdout)
+
+
 def test_next_step_names_the_function_behind_a_wrong_answer(inline_pytest, kata_repo):
     impl = impl_copy(kata_repo)
     source = impl / "creation.py"

@@ -1,4 +1,4 @@
-"""Draws from a torch.Generator of its own, seeded with the seed: the same numbers, and the global generator is left alone."""
+"""Draws from its own torch.Generator, seeded: the same numbers, the global one untouched."""
 
 
 def make_data(n, seed=42):

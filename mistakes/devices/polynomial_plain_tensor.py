@@ -1,4 +1,4 @@
-"""Keeps the coefficients in a tensor that requires grad but is not an nn.Parameter: never registered."""
+"""Keeps the coefficients in a tensor that requires grad, not an nn.Parameter: never registered."""
 
 
 class Polynomial(nn.Module):

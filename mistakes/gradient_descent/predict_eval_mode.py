@@ -1,4 +1,4 @@
-"""Calls model.eval(), which changes how layers like dropout behave, not whether autograd records."""
+"""Calls model.eval(), which changes how dropout behaves, not whether autograd records."""
 
 
 def predict(model, x):

@@ -1,4 +1,4 @@
-"""Switches the caller's tensor off with requires_grad_(False): it changes the tensor, and fails on a computed one."""
+"""Calls requires_grad_(False): it changes the caller's tensor, and fails on a computed one."""
 
 
 def to_numpy_tracked(tensor):
