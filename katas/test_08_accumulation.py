@@ -316,13 +316,13 @@ def _check_train(name, steps, old_grad=None):
 
 @pytest.mark.parametrize("name", sorted(OPTIMISERS))
 def test_train_steps_like_a_training_loop(name):
-    _check_train(name, steps=random.randint(3, 12))
+    _check_train(name, steps=random.randint(2, 6))
 
 
-@pytest.mark.parametrize("old", [0.5, math.nan, math.inf], ids=["0.5", "nan", "inf"])
+@pytest.mark.parametrize("old", [math.nan, math.inf], ids=["nan", "inf"])
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
 def test_train_forgets_an_old_gradient(name, old):
-    _check_train(name, steps=4, old_grad=old)
+    _check_train(name, steps=3, old_grad=old)
 
 
 def test_train_takes_one_step():
@@ -342,10 +342,10 @@ def test_train_fits_the_chapter_line():
     y = 3 * x + 2 + 0.5 * torch.randn(100, 1)
     w, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
     losses = accumulation.train(
-        torch.optim.SGD([w, b], lr=0.1), lambda: ((w * x + b - y) ** 2).mean(), 200
+        torch.optim.SGD([w, b], lr=0.3), lambda: ((w * x + b - y) ** 2).mean(), 30
     )
-    assert len(losses) == 200 and losses[-1] < losses[0], (
-        f"the loss went from {losses[0]:.4f} to {losses[-1]:.4f} in 200 steps: it should fall"
+    assert len(losses) == 30 and losses[-1] < losses[0], (
+        f"the loss went from {losses[0]:.4f} to {losses[-1]:.4f} in 30 steps: it should fall"
     )
     assert abs(w.item() - 3) < 0.3 and abs(b.item() - 2) < 0.3, (
         f"fitting y = 3x + 2 + noise gave w = {w.item():.3f}, b = {b.item():.3f}: "

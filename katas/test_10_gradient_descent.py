@@ -402,16 +402,16 @@ def test_make_data_lies_near_the_line():
 # -- predict ---------------------------------------------------------------------
 
 
-def _models():
-    return {
-        "Linear(3, 1)": (torch.nn.Linear(3, 1), (8, 3)),
-        "Linear, Tanh, Linear": (
-            torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)),
-            (4, 3),
-        ),
-        "float64 Linear(2, 2), empty batch": (torch.nn.Linear(2, 2).double(), (0, 2)),
-        "Linear(4, 2), one sample": (torch.nn.Linear(4, 2), (4,)),
-    }
+# name -> (a function that makes the model, the shape of its input)
+MODELS = {
+    "Linear(3, 1)": (lambda: torch.nn.Linear(3, 1), (8, 3)),
+    "Linear, Tanh, Linear": (
+        lambda: torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)),
+        (4, 3),
+    ),
+    "float64 Linear(2, 2), empty batch": (lambda: torch.nn.Linear(2, 2).double(), (0, 2)),
+    "Linear(4, 2), one sample": (lambda: torch.nn.Linear(4, 2), (4,)),
+}
 
 
 def _saving(model, x):
@@ -427,10 +427,11 @@ def _saving(model, x):
     return result, saved[0]
 
 
-@pytest.mark.parametrize("name", list(_models()))
+@pytest.mark.parametrize("name", list(MODELS))
 @pytest.mark.parametrize("x_requires_grad", [False, True], ids=["x", "x-requires-grad"])
 def test_predict_records_nothing(name, x_requires_grad):
-    model, shape = _models()[name]
+    make, shape = MODELS[name]
+    model = make()
     dtype = next(model.parameters()).dtype
     x = torch.randn(shape, dtype=dtype, requires_grad=x_requires_grad)
     for p in model.parameters():
