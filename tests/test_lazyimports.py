@@ -68,10 +68,10 @@ def test_import_all_returns_the_names_that_failed():
     ]
 
 
-def test_the_catalogue_names_the_imports_of_the_katas_that_use_fake_tensors():
+def test_the_catalogue_names_the_imports_of_the_katas_that_use_fake_tensors_or_optimisers():
     katas = catalog.load(Path(__file__).resolve().parents[1])
     using = {k.id for k in katas.katas if k.imports}
-    assert using == {"09", "10"}
+    assert using == {"08", "09", "10"}
     assert katas.imports() == ["torch._dynamo"]
     assert preload.kata_imports(katas.root, ["katas/test_03_attributes.py"]) == []
     assert preload.kata_imports(katas.root, ["katas/test_10_gradient_descent.py"]) == [
