@@ -3,8 +3,10 @@ message without pytest's introspection, and the learner's line."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
+import types
 
 import pytest
 
@@ -19,28 +21,30 @@ def called_function(item: pytest.Item, kata: Kata) -> str | None:
     code = getattr(function, "__code__", None)
     if module is None or code is None:
         return None
-    helpers = vars(sys.modules.get(function.__module__, module))
-    for name in _names(code, helpers, set()):
-        if not name.startswith("_") and _is_learners(module, getattr(module, name, None)):
+    defined = vars(module)  # not getattr: a missing name would raise in the module's hook
+    for name in _names(code, function.__module__):
+        if not name.startswith("_") and _is_learners(module, defined.get(name)):
             return name
     return None
 
 
-def _names(code, helpers: dict, seen: set) -> list[str]:
-    """The global and attribute names ``code`` uses, then those of the test-module
-    functions and nested code it reaches, in order."""
-    if code in seen:
-        return []
-    seen.add(code)
-    found = list(code.co_names)
-    for const in code.co_consts:
-        if inspect.iscode(const):
-            found += _names(const, helpers, seen)
-    for name in code.co_names:
-        helper = helpers.get(name)
-        if inspect.isfunction(helper):
-            found += _names(helper.__code__, helpers, seen)
-    return found
+@functools.lru_cache(maxsize=4096)
+def _names(code: types.CodeType, module: str) -> tuple[str, ...]:
+    """The global and attribute names ``code`` uses, then those of the nested code and
+    the functions of the test module ``module`` that it reaches (worked out once per
+    test function: its parametrised items share it)."""
+    helpers = vars(sys.modules[module]) if module in sys.modules else {}
+    found: list[str] = []
+    todo, seen = [code], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        found += current.co_names
+        todo += [c for c in current.co_consts if inspect.iscode(c)]
+        todo += [h.__code__ for n in current.co_names if inspect.isfunction(h := helpers.get(n))]
+    return tuple(found)
 
 
 def _is_learners(module, value: object) -> bool:
