@@ -1,14 +1,14 @@
 """Automatic mutants of the reference solutions, made from their syntax trees.
 
 A mutant is a solution module with one change in one function or method, made
-by one of the operators in ``katakit.mutators``. ``kata check --mutate`` runs the kata's
-tests against every mutant: a test must fail for each, unless ``mutants.toml``
-explains why the mutant behaves exactly like the solution.
+by one of the operators in ``katakit.mutators``. ``kata check --mutate`` runs
+the kata's tests against every mutant: a test must fail for each, unless
+``mutants.toml`` explains why the mutant behaves exactly like the solution.
 
 Mutant ids are ``<module>.<function>/<operator>/<n>`` (a method's function is
 ``<Class>.<method>``), ``n`` counting that operator's changes in that function
-in source order, so they stay put while
-other functions change. Only the standard library is imported here.
+in source order, so they stay put while other functions change. Only the
+standard library is imported here.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import torch  # noqa: F401 (imported once here: in-process runs must not import it afresh)
+# imported once here: in-process runs must not import them afresh (katas 08-10 use dynamo)
+import torch._dynamo  # noqa: F401
 
 from katakit import hints
 from katakit.catalog import load

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch._dynamo  # katas 08-10 import it: once here, never afresh in an in-process run
 from helpers import SLOW_PACKAGE, add_slow_library
 
 from katakit import importer, stubs
